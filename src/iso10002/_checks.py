@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
 from iso10002.errors import ValidationError
 
-__all__ = ["MAX_TEXT", "UTC", "ValidationError"]
-
-T = TypeVar("T")
+__all__ = ["MAX_TEXT", "UTC", "ValidationError", "instant", "to_utc", "to_utc_optional"]
 
 UTC = timezone.utc
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -26,7 +24,7 @@ MAX_TEXT = 100_000
 """Longest free text a record accepts (characters); longer input is refused, not truncated."""
 
 
-def to_utc(value: T) -> T:
+def to_utc(value: datetime) -> datetime:
     """Normalise an aware datetime to UTC; leave anything else for the validator to refuse.
 
     Example:
@@ -34,14 +32,34 @@ def to_utc(value: T) -> T:
         >>> to_utc(datetime(2026, 1, 5, 9, tzinfo=timezone(timedelta(hours=1)))).isoformat()
         '2026-01-05T08:00:00+00:00'
     """
-    if isinstance(value, datetime) and value.utcoffset() is not None:
-        return value.astimezone(UTC)  # type: ignore[return-value, unused-ignore]
-    return value
+    try:
+        return value.astimezone(UTC) if value.utcoffset() is not None else value
+    except (AttributeError, TypeError):  # not a datetime: the validator says so
+        return value
 
 
-def to_utc_optional(value: T) -> T:
+def to_utc_optional(value: datetime | None) -> datetime | None:
     """:func:`to_utc` for fields that may be ``None``."""
-    return value if value is None else to_utc(value)
+    return None if value is None else to_utc(value)
+
+
+def instant(value: object, name: str = "at") -> datetime:
+    """``value`` as an aware UTC datetime, or :class:`ValidationError` naming ``name``.
+
+    Example:
+        >>> instant("2026-01-05")
+        Traceback (most recent call last):
+        ...
+        iso10002.errors.ValidationError: 1 invalid field:
+          - at: expected a timezone-aware datetime, got str
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            [f"{name}: expected a timezone-aware datetime, got {type(value).__name__}"]
+        )
+    if value.utcoffset() is None:
+        raise ValidationError([f"{name}: naive datetime {value.isoformat()}; give a timezone"])
+    return value.astimezone(UTC)
 
 
 def aware(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

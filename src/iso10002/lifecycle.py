@@ -393,7 +393,7 @@ class TransitionTable:
         validators. Only callables are accepted as guards, so the table calls exactly the
         functions the machine calls.
         """
-        rules = []
+        rules: list[TransitionRule] = []
         for state in chart.states_map.values():
             for t in state.transitions:
                 conditions: list[Condition] = []
@@ -407,16 +407,16 @@ class TransitionTable:
                 validators: list[Validator] = [spec.func for spec in t.validators]
                 if not all(callable(validator) for validator in validators):
                     raise TypeError(f"validators on {state.id} must be functions")
-                for event in t.events:
-                    rules.append(
-                        TransitionRule(
-                            source=ComplaintState(state.value),
-                            event=event.id,
-                            target=ComplaintState(t.target.value),
-                            conditions=tuple(conditions),
-                            validators=tuple(validators),
-                        )
+                rules.extend(
+                    TransitionRule(
+                        source=ComplaintState(state.value),
+                        event=event.id,
+                        target=ComplaintState(t.target.value),
+                        conditions=tuple(conditions),
+                        validators=tuple(validators),
                     )
+                    for event in t.events
+                )
         return cls(rules)
 
     def rule(self, state: ComplaintState, event: str) -> TransitionRule:
