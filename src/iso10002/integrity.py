@@ -34,6 +34,7 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
 import attrs
@@ -95,7 +96,7 @@ def _field_types(cls: type[Any]) -> tuple[tuple[str, Any, attrs.Attribute[Any]],
 
 def _record_class(kind: Any) -> type[Any] | None:
     """The attrs class inside ``kind`` (``X`` or ``X | None``), if any."""
-    if get_origin(kind) is Union:
+    if get_origin(kind) in (Union, UnionType):
         inner = [arg for arg in get_args(kind) if arg is not type(None)]
         kind = inner[0] if len(inner) == 1 else None
     return kind if isinstance(kind, type) and attrs.has(kind) else None

@@ -171,11 +171,16 @@ def _record_hook(cls: type[Any]) -> Any:
     fields = [f for f in attrs.fields(cls) if f.init]
     plan = [(f, f.type, converter.get_structure_hook(f.type)) for f in fields]
     names = frozenset(f.name for f in fields)
+    tag = cls.event_type if issubclass(cls, Event) else None
+    if tag is not None:
+        names |= {"type"}
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, Mapping):
             raise _Refusal(f"expected an object, got {type(value).__name__}")
         errors: list[Exception] = []
+        if tag is not None and value.get("type", tag) != tag:
+            errors.append(_Refusal(f"type: {value['type']!r} is not {tag!r}"))
         extra = value.keys() - names
         if extra:
             errors.append(ForbiddenExtraKeysError("", cls, set(map(str, extra))))

@@ -1,0 +1,112 @@
+"""Project tasks: ``nox -s ci`` is what CI runs (see README.md and DEVELOPERS.md).
+
+Each session can also run alone (``nox -s tests``, ``nox -s lint`` …). ``ci`` runs lint,
+types, the test suite, the docs build and the examples in one environment, so the
+dependencies are installed once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["ci"]
+
+ROOT = Path(__file__).parent
+PYTHON = ["3.11"] if os.environ.get("CI") else None
+EVERYTHING = ".[all,test,docs,lint]"
+PATHS = ["src", "tests", "benchmarks", "examples", "noxfile.py", "docs"]
+
+
+def _install(session: nox.Session, extras: str = EVERYTHING) -> None:
+    session.install("--upgrade", "pip", silent=True)
+    session.install("-e", extras, silent=True)
+
+
+def _lint(session: nox.Session) -> None:
+    session.run("ruff", "check", *PATHS)
+    session.run("ruff", "format", "--check", *PATHS)
+
+
+def _typecheck(session: nox.Session) -> None:
+    session.run("mypy", "src")
+
+
+def _tests(session: nox.Session) -> None:
+    args = session.posargs or ["-n", "auto", "--dist", "loadgroup"]
+    session.run("pytest", *args)
+
+
+def _docs(session: nox.Session) -> None:
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"))
+
+
+def _examples(session: nox.Session) -> None:
+    session.run("pytest", "examples", "-q")
+
+
+@nox.session(python=PYTHON)
+def ci(session: nox.Session) -> None:
+    """Everything CI checks, in one environment: lint, types, tests, docs, examples."""
+    _install(session)
+    _lint(session)
+    _typecheck(session)
+    _tests(session)
+    _docs(session)
+    _examples(session)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite (unit, property, integration; doctests of src)."""
+    _install(session)
+    _tests(session)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff>=0.6", silent=True)
+    _lint(session)
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src."""
+    _install(session)
+    _typecheck(session)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the MkDocs site with warnings as errors."""
+    _install(session)
+    _docs(session)
+
+
+@nox.session(python=PYTHON)
+def examples(session: nox.Session) -> None:
+    """Run every example's own tests."""
+    _install(session)
+    _examples(session)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against peers, one run each, printed as tables with ratios."""
+    _install(session, ".[all,bench]")
+    scripts = session.posargs or sorted(str(p) for p in (ROOT / "benchmarks").glob("*.py"))
+    for script in scripts:
+        if not Path(script).name.startswith("_"):
+            session.run("python", script)
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The demo: a simulated quarter of complaints on an embedded SQLite file."""
+    _install(session, ".")
+    session.run("iso10002", "demo", *session.posargs)
