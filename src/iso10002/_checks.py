@@ -27,7 +27,7 @@ MAX_TEXT = 100_000
 def to_utc(value: datetime) -> datetime:
     """Normalise an aware datetime to UTC; leave anything else for the validator to refuse.
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timedelta, timezone
         >>> to_utc(datetime(2026, 1, 5, 9, tzinfo=timezone(timedelta(hours=1)))).isoformat()
         '2026-01-05T08:00:00+00:00'
@@ -46,7 +46,7 @@ def to_utc_optional(value: datetime | None) -> datetime | None:
 def instant(value: object, name: str = "at") -> datetime:
     """``value`` as an aware UTC datetime, or :class:`ValidationError` naming ``name``.
 
-    Example:
+    Examples:
         >>> instant("2026-01-05")
         Traceback (most recent call last):
         ...

@@ -1,6 +1,6 @@
 """The ``iso10002`` command line.
 
-Example:
+Examples:
     >>> main(["demo", "--complaints", "5", "--quiet"])
     0
 """

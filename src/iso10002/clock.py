@@ -3,7 +3,7 @@
 A clock is any callable returning an aware datetime. The desk takes one; tests pass a
 :class:`ManualClock` and move it by hand.
 
-Example:
+Examples:
     >>> from datetime import datetime, timedelta, timezone
     >>> clock = ManualClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
     >>> clock.advance(timedelta(hours=2))
@@ -29,7 +29,7 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The real current instant, in UTC.
 
-    Example:
+    Examples:
         >>> system_clock().tzinfo
         datetime.timezone.utc
     """
@@ -39,7 +39,7 @@ def system_clock() -> datetime:
 class ManualClock:
     """A clock that moves only when told to; safe to share between threads.
 
-    Example:
+    Examples:
         >>> clock = ManualClock(datetime(2026, 3, 1, tzinfo=timezone.utc))
         >>> clock.set(datetime(2026, 3, 2, tzinfo=timezone.utc))
         >>> clock().day

@@ -6,7 +6,7 @@ investigated, decided and closed (or withdrawn, escalated, referred to an ombuds
 reopened) by a small team, with every step dated on a shared manual clock. The same seed
 always gives the same quarter.
 
-Example:
+Examples:
     >>> from iso10002.storage import InMemoryStore
     >>> store = InMemoryStore()
     >>> result = simulate(store, complaints=20, seed=7)
@@ -75,7 +75,7 @@ _LAST = ("Smith", "Jones", "Khan", "Brown", "Taylor", "Okafor", "Wilson", "Evans
 class Quarter:
     """A calendar quarter, such as 2026 Q3.
 
-    Example:
+    Examples:
         >>> Quarter.parse("2026Q3").start.isoformat()
         '2026-07-01T00:00:00+00:00'
     """
@@ -380,7 +380,7 @@ def simulate(
     Work stops at the end of the quarter, so complaints received late are still open, as
     in any real backlog. ``progress(done, total)`` is called as receipts are processed.
 
-    Example:
+    Examples:
         >>> from iso10002.storage import InMemoryStore
         >>> simulate(InMemoryStore(), complaints=5, seed=1).refused
         0
@@ -456,7 +456,7 @@ def _describe(values: list[float], unit: str) -> str:
 def summarize(store: ComplaintStore, result: SimulationResult, quarter: Quarter) -> str:
     """A readable account of a simulated quarter: states, times, outcomes, one complaint's path.
 
-    Example:
+    Examples:
         >>> from iso10002.storage import InMemoryStore
         >>> store = InMemoryStore()
         >>> text = summarize(store, simulate(store, complaints=10, seed=3), Quarter(2026, 3))

@@ -6,7 +6,7 @@ machine per call, so host listeners see it), appends the event with the version 
 on, and returns the new snapshot. It is the only place that does I/O; everything it decides
 with (lifecycle, SLA policy, clock) is injected.
 
-Example:
+Examples:
     >>> from datetime import datetime, timezone
     >>> from iso10002.clock import ManualClock
     >>> from iso10002.model import Channel, Classification, Complainant, ContactMethod
@@ -104,7 +104,7 @@ class DeskPolicy(Protocol):
 def new_complaint_id() -> str:
     """A fresh, unguessable complaint id such as ``C-3F2A9C0D1B7E4A55`` (64 random bits).
 
-    Example:
+    Examples:
         >>> new_complaint_id().startswith("C-"), len(new_complaint_id())
         (True, 18)
     """
@@ -151,7 +151,7 @@ class ComplaintsDesk:
     def get(self, complaint_id: str) -> Complaint:
         """The complaint's current snapshot (``NotFound`` if there is none).
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> ComplaintsDesk(InMemoryStore()).get("C-404")
             Traceback (most recent call last):
@@ -163,7 +163,7 @@ class ComplaintsDesk:
     def history(self, complaint_id: str) -> tuple[Event, ...]:
         """Every event of the complaint, oldest first: its full audit trail (7.3).
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> from iso10002.testing.builders import history_to
             >>> store = InMemoryStore()
@@ -176,7 +176,7 @@ class ComplaintsDesk:
     def allowed_events(self, complaint_id: str, at: datetime | None = None) -> tuple[str, ...]:
         """The lifecycle events the complaint may take now (guards checked, payloads not).
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> from iso10002.testing.builders import history_to
             >>> store = InMemoryStore()
@@ -211,7 +211,7 @@ class ComplaintsDesk:
         With ``idempotency_key``, receiving again with the same key returns the complaint
         first received with it and writes nothing (a form posted twice, a retried import).
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> desk = ComplaintsDesk(InMemoryStore())
             >>> kwargs = dict(actor="web-form", channel=Channel.WEB, complainant=None,
@@ -284,7 +284,7 @@ class ComplaintsDesk:
 
         ``acknowledge_by`` acknowledges and assesses in one step, recorded as two events.
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> from iso10002.testing.builders import history_to
             >>> store = InMemoryStore()
@@ -701,7 +701,7 @@ class ComplaintsDesk:
         Before the policy's retention date this is refused unless ``force=True``; a forced
         erasure is recorded as such, with its reason.
 
-        Example:
+        Examples:
             >>> from iso10002.storage import InMemoryStore
             >>> from iso10002.testing.builders import history_to
             >>> store = InMemoryStore()

@@ -4,7 +4,7 @@ One root, :class:`Iso10002Error`, so a host can catch everything the library ref
 single ``except``; a subclass per kind of refusal, each carrying the facts a caller needs to
 show a person what went wrong.
 
-Example:
+Examples:
     >>> from iso10002.errors import ValidationError
     >>> err = ValidationError(["complainant.contact.email: not an e-mail address"])
     >>> print(err)
@@ -39,7 +39,7 @@ class ValidationError(Iso10002Error, ValueError):
     ``errors`` lists every bad field, each as ``"path: what is wrong"`` in plain words, so a
     form or an API response can show all of them at once rather than the first only.
 
-    Example:
+    Examples:
         >>> ValidationError(["at: must be timezone-aware", "actor: must not be empty"]).errors
         ('at: must be timezone-aware', 'actor: must not be empty')
     """
@@ -60,7 +60,7 @@ class ValidationError(Iso10002Error, ValueError):
 class TransitionNotAllowed(Iso10002Error):
     """The lifecycle refuses an event in the complaint's current state.
 
-    Example:
+    Examples:
         >>> err = TransitionNotAllowed("received", "close", "no decision has been communicated")
         >>> print(err)
         cannot close a complaint in state 'received': no decision has been communicated
@@ -85,7 +85,7 @@ class ConcurrencyConflict(Iso10002Error):
 
     Nothing was written. Reload the complaint, decide again, and retry.
 
-    Example:
+    Examples:
         >>> print(ConcurrencyConflict("C-1", expected_version=3, actual_version=4))
         complaint 'C-1' is at version 4, not 3: it changed since it was read
     """
@@ -109,7 +109,7 @@ class ConcurrencyConflict(Iso10002Error):
 class NotFound(Iso10002Error, LookupError):
     """No complaint with that id exists in the store.
 
-    Example:
+    Examples:
         >>> print(NotFound("C-404"))
         no complaint with id 'C-404'
     """

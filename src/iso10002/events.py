@@ -6,7 +6,7 @@ event it stands for (``lifecycle_event``) and the tag it is serialized under
 (``event_type``). A complaint's snapshot is the fold of these events
 (:func:`iso10002.replay.replay`).
 
-Example:
+Examples:
     >>> from datetime import datetime, timezone
     >>> event = Acknowledged(
     ...     at=datetime(2026, 1, 5, 9, 30, tzinfo=timezone.utc),

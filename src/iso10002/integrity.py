@@ -15,7 +15,7 @@ confidentiality; the right to erasure).
 Stores persist :class:`SealedEvent` rows and call :func:`seal`, :func:`unseal` and
 :func:`verify_chain`; they never compute hashes themselves.
 
-Example:
+Examples:
     >>> from iso10002.testing.builders import history_to
     >>> events = history_to("acknowledged")
     >>> first = seal("C-0001", 1, events[0], GENESIS)
@@ -62,7 +62,7 @@ _COMMITMENT = "$personal"
 def canonical_json(data: Any) -> str:
     """The one JSON form that is hashed: sorted keys, no spaces, UTF-8 text.
 
-    Example:
+    Examples:
         >>> canonical_json({"b": 1, "a": [True, None]})
         '{"a":[true,null],"b":1}'
     """
@@ -108,7 +108,7 @@ _PATHS: dict[type[Any], tuple[tuple[tuple[str, ...], Any], ...]] = {}
 def personal_paths(cls: type[Any]) -> tuple[tuple[tuple[str, ...], Any], ...]:
     """Paths to the personal fields of a record class, with the value each takes when erased.
 
-    Example:
+    Examples:
         >>> from iso10002.events import SatisfactionRecorded
         >>> personal_paths(SatisfactionRecorded)
         ((('satisfaction', 'comment'), None),)
@@ -156,7 +156,7 @@ def _digest(previous: str, complaint_id: str, version: int, public: str) -> str:
 def seal(complaint_id: str, version: int, event: Event, previous: str) -> SealedEvent:
     """Split, commit and chain one event after the digest ``previous`` (or :data:`GENESIS`).
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import received
         >>> sealed = seal("C-0001", 1, received(), GENESIS)
         >>> '"$personal"' in sealed.public, sealed.personal is not None
@@ -190,7 +190,7 @@ def seal(complaint_id: str, version: int, event: Event, previous: str) -> Sealed
 def unseal(public: str, personal: str | None) -> Event:
     """Rebuild the event from its stored parts; erased personal fields take their erased values.
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import received
         >>> sealed = seal("C-0001", 1, received(), GENESIS)
         >>> unseal(sealed.public, sealed.personal) == received()
@@ -225,7 +225,7 @@ class IntegrityProblem:
 class IntegrityReport:
     """What :meth:`ComplaintStore.verify_integrity` found.
 
-    Example:
+    Examples:
         >>> IntegrityReport(checked=3, problems=()).ok
         True
     """
@@ -259,7 +259,7 @@ def verify_chain(
     ``head`` is the ``(version, digest)`` the store recorded for the complaint's latest
     event, which catches a deleted tail.
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import history_to
         >>> a, b = history_to("acknowledged")
         >>> first = seal("C-0001", 1, a, GENESIS)

@@ -16,7 +16,7 @@ complaint, the instant and the :class:`LifecycleRules`; *validators* also read t
 event and explain a refusal. A refusal is always :class:`~iso10002.errors.TransitionNotAllowed`
 naming the state, the event and the reason.
 
-Example:
+Examples:
     >>> TRANSITIONS.target(ComplaintState.RECEIVED, "acknowledge")
     <ComplaintState.ACKNOWLEDGED: 'acknowledged'>
     >>> "close" in TRANSITIONS.events_from(ComplaintState.RECEIVED)
@@ -51,6 +51,8 @@ __all__ = [
     "TransitionRule",
     "TransitionTable",
     "diagram",
+    "rules_table",
+    "state_diagram",
     "transition",
 ]
 
@@ -63,7 +65,7 @@ class LifecycleRules:
     limit). ``clock_pausable``: whether the SLA clock may be paused; regulatory presets say
     no, because their deadlines run without pause.
 
-    Example:
+    Examples:
         >>> LifecycleRules(reopen_window=timedelta(days=28)).clock_pausable
         True
     """
@@ -240,7 +242,7 @@ class ComplaintLifecycle(StateChart["_Slot"]):
     these, never the bound model, so the compiled :data:`TRANSITIONS` table and a machine
     instance always agree.
 
-    Example:
+    Examples:
         >>> sorted(s.id for s in ComplaintLifecycle.states_map.values())[:3]
         ['acknowledged', 'assessed', 'closed']
     """
@@ -365,7 +367,7 @@ class TransitionTable:
 
     Holds no state of its own: one instance (:data:`TRANSITIONS`) serves every complaint.
 
-    Example:
+    Examples:
         >>> rule = TRANSITIONS.rule(ComplaintState.RESPONDED, "close")
         >>> rule.target.value, [c.__name__ for c in rule.conditions]
         ('closed', ['may_close'])
@@ -381,6 +383,11 @@ class TransitionTable:
             self._rules[key] = rule
             by_state.setdefault(rule.source, []).append(rule)
         self._by_state = {state: tuple(rules) for state, rules in by_state.items()}
+        # Per state, (event, conditions) pairs: the hot loop of allowed_events.
+        self._plans = {
+            state: tuple((rule.event, rule.conditions) for rule in rules)
+            for state, rules in self._by_state.items()
+        }
         self.events: tuple[str, ...] = tuple(
             dict.fromkeys(rule.event for rule in self._rules.values())
         )
@@ -424,7 +431,8 @@ class TransitionTable:
         try:
             return self._rules[(state, event)]
         except KeyError:
-            raise TransitionNotAllowed(state.value, event, self._no_transition(state)) from None
+            reason = self._no_transition(self.events_from(state))
+            raise TransitionNotAllowed(state.value, event, reason) from None
 
     def target(self, state: ComplaintState, event: str) -> ComplaintState:
         """Where ``event`` leads from ``state``, without checking guards."""
@@ -442,17 +450,20 @@ class TransitionTable:
         Validators depend on the proposed event, so they are not consulted here: an event
         listed may still be refused for its payload (an investigator named in the complaint).
 
-        Example:
+        Examples:
             >>> from iso10002.testing.builders import complaint_in
             >>> c = complaint_in("closed")
             >>> TRANSITIONS.allowed_events(c, c.last_event_at)[:4]
             ('refer_externally', 'reopen', 'record_root_cause', 'complete_action')
         """
-        return tuple(
-            rule.event
-            for rule in self._by_state.get(complaint.state, ())
-            if all(condition(complaint, at, rules) for condition in rule.conditions)
-        )
+        allowed = []
+        for event, conditions in self._plans.get(complaint.state, ()):
+            for condition in conditions:
+                if not condition(complaint, at, rules):
+                    break
+            else:
+                allowed.append(event)
+        return tuple(allowed)
 
     def check(
         self,
@@ -466,7 +477,10 @@ class TransitionTable:
         the same reason.
         """
         state = ComplaintState.NEW if complaint is None else complaint.state
-        rule = self.rule(state, change.lifecycle_event)
+        rule = self._rules.get((state, change.lifecycle_event))
+        if rule is None:
+            reason = self.refusal(complaint, change.lifecycle_event, change.at, rules)
+            raise TransitionNotAllowed(state.value, change.lifecycle_event, reason)
         if complaint is not None:
             try:
                 for validator in rule.validators:
@@ -478,19 +492,35 @@ class TransitionTable:
                     raise TransitionNotAllowed(state.value, rule.event, _reason(condition))
         return rule.target
 
-    def first_failing(
-        self, complaint: ComplaintFacts, event: str, at: datetime, rules: LifecycleRules
-    ) -> str | None:
-        """The refusal of the first false condition of ``event``, or ``None`` if all hold."""
-        for condition in self.rule(complaint.state, event).conditions:
+    def refusal(
+        self, complaint: ComplaintFacts | None, event: str, at: datetime, rules: LifecycleRules
+    ) -> str:
+        """Why ``event`` cannot happen to ``complaint`` at ``at`` (ignoring validators).
+
+        Examples:
+            >>> from iso10002.testing.builders import complaint_in
+            >>> c = complaint_in("received")
+            >>> TRANSITIONS.refusal(c, "close", c.last_event_at, LifecycleRules())[:34]
+            'it is not allowed from this state '
+        """
+        state = ComplaintState.NEW if complaint is None else complaint.state
+        rule = self._rules.get((state, event))
+        if rule is None or complaint is None:
+            possible = (
+                self.events_from(state)
+                if complaint is None
+                else self.allowed_events(complaint, at, rules)
+            )
+            return self._no_transition(possible)
+        for condition in rule.conditions:
             if not condition(complaint, at, rules):
                 return _reason(condition)
-        return None
+        return "a guard refused it"
 
-    def _no_transition(self, state: ComplaintState) -> str:
-        allowed = self.events_from(state)
-        listed = ", ".join(allowed) if allowed else "nothing"
-        return f"it is not allowed from this state (allowed: {listed})"
+    @staticmethod
+    def _no_transition(possible: Iterable[str]) -> str:
+        listed = ", ".join(possible) or "nothing"
+        return f"it is not allowed from this state (possible now: {listed})"
 
 
 def _reason(condition: Callable[..., Any]) -> str:
@@ -523,7 +553,7 @@ def transition(
     python-statemachine's callbacks (``after_transition``, ``on_enter_<state>`` …) with the
     keyword arguments ``complaint``, ``change``, ``at`` and ``rules``.
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import complaint_in, event_for
         >>> c = complaint_in("received")
         >>> transition(c, event_for(c, "acknowledge")).value
@@ -538,14 +568,7 @@ def transition(
     except Refused as refused:
         raise TransitionNotAllowed(state.value, event, refused.reason) from None
     except sm_exceptions.TransitionNotAllowed:
-        if (state, event) not in TRANSITIONS._rules:
-            reason = TRANSITIONS._no_transition(state)
-        else:
-            assert complaint is not None
-            reason = (
-                TRANSITIONS.first_failing(complaint, event, change.at, rules)
-                or "a guard refused it"
-            )
+        reason = TRANSITIONS.refusal(complaint, event, change.at, rules)
         raise TransitionNotAllowed(state.value, event, reason) from None
     return ComplaintState(slot.state)
 
@@ -553,10 +576,52 @@ def transition(
 def diagram(kind: str = "mermaid") -> str:
     """Render the lifecycle from the class: ``"mermaid"`` (a state diagram) or ``"md"`` (a table).
 
-    Example:
+    Examples:
         >>> diagram("mermaid").splitlines()[0]
         'stateDiagram-v2'
     """
     if kind not in ("mermaid", "md", "rst"):
         raise ValueError(f"unknown diagram kind {kind!r}; use 'mermaid', 'md' or 'rst'")
     return format(ComplaintLifecycle, kind)
+
+
+def state_diagram() -> str:
+    """A Mermaid state diagram of the transitions that change state, with their guards.
+
+    Self-transitions (notes, assignment, progress updates…) are left out for legibility;
+    :func:`rules_table` lists every transition.
+
+    Examples:
+        >>> print(state_diagram().splitlines()[2])
+            [*] --> received : receive
+    """
+    lines = ["stateDiagram-v2", "    direction LR", "    [*] --> received : receive"]
+    for state in ComplaintState:
+        for event in TRANSITIONS.events_from(state):
+            rule = TRANSITIONS.rule(state, event)
+            if state is ComplaintState.NEW or rule.target is state:
+                continue
+            guards = ", ".join(c.__name__ for c in rule.conditions)
+            label = f"{event} [{guards}]" if guards else event
+            lines.append(f"    {state.value} --> {rule.target.value} : {label}")
+    return "\n".join(lines)
+
+
+def rules_table() -> str:
+    """A Markdown table of every transition: event, source, target, conditions, validators.
+
+    Examples:
+        >>> rules_table().splitlines()[0]
+        '| Event | From | To | Conditions | Validators |'
+    """
+    rows = ["| Event | From | To | Conditions | Validators |", "|---|---|---|---|---|"]
+    for event in TRANSITIONS.events:
+        for state in ComplaintState:
+            if event not in TRANSITIONS.events_from(state):
+                continue
+            rule = TRANSITIONS.rule(state, event)
+            conditions = ", ".join(f"`{c.__name__}`" for c in rule.conditions)
+            validators = ", ".join(f"`{v.__name__}`" for v in rule.validators)
+            target = "(stays)" if rule.target is state else rule.target.value
+            rows.append(f"| `{event}` | {state.value} | {target} | {conditions} | {validators} |")
+    return "\n".join(rows)

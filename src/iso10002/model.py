@@ -8,7 +8,7 @@ is a :class:`~decimal.Decimal` with its currency.
 Fields that hold personal data are marked with :func:`personal`; the stores keep them apart
 from the hash-chained event record so that erasure (``redact``) leaves the chain intact.
 
-Example:
+Examples:
     >>> from decimal import Decimal
     >>> Money(Decimal("25.00"), "GBP")
     Money(amount=Decimal('25.00'), currency='GBP')
@@ -72,7 +72,7 @@ def personal(*, erased: Any, **kwargs: Any) -> Any:
     ``erased`` is the value the field takes once the data has been redacted. Stores keep such
     fields outside the hash chain; metrics never read them.
 
-    Example:
+    Examples:
         >>> @attrs.frozen
         ... class Note:
         ...     text: str = personal(erased=REDACTED)
@@ -233,7 +233,7 @@ class VulnerabilityDriver(str, Enum):
 class Money:
     """An exact amount in one currency.
 
-    Example:
+    Examples:
         >>> Money(Decimal("10.5"), "EUR") == Money(Decimal("10.50"), "EUR")
         True
     """
@@ -291,7 +291,7 @@ class Consent:
 class Complainant:
     """The person or organization making the complaint (personal data as a whole).
 
-    Example:
+    Examples:
         >>> Complainant(name="Sam", preferred_contact=ContactMethod.PHONE).preferred_contact.value
         'phone'
     """
@@ -341,7 +341,7 @@ class RemedyRequest:
 class Redress:
     """What the organization gives the complainant.
 
-    Example:
+    Examples:
         >>> Redress(Money(Decimal("50"), "GBP"), RedressKind.GOODWILL).kind.value
         'goodwill'
     """
@@ -472,7 +472,7 @@ class Complaint(ComplaintFacts):
     append. Derived facts (``decision``, ``outcome``, ``final_response_at``, ``is_open``,
     ``clock_paused``, ``redress``) are properties.
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import complaint_in
         >>> c = complaint_in("responded")
         >>> c.state.value, c.outcome.value, c.final_response_at is not None

@@ -3,7 +3,7 @@
 On a terminal it redraws one line; in a log (not a terminal) it writes a line at every
 quarter, so CI output stays readable.
 
-Example:
+Examples:
     >>> import io
     >>> out = io.StringIO()
     >>> bar = ProgressBar("importing", out)

@@ -9,7 +9,7 @@ it, and events must be in time order.
 The law, checked by a property test: ``replay(events) == apply(replay(events[:k]), events[k:])``
 for every ``k``, and the desk's snapshot always equals the replay of its stored history.
 
-Example:
+Examples:
     >>> from iso10002.testing.builders import history_to
     >>> events = history_to("closed")
     >>> complaint = replay(events)
@@ -321,7 +321,7 @@ def replay(
     ``check=True`` validates every event against the lifecycle (guards read ``rules``) and
     the time order; stores replaying their own, already validated rows pass ``check=False``.
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import history_to
         >>> replay(history_to("acknowledged")).acknowledged_at is not None
         True
@@ -338,7 +338,7 @@ def apply(
 ) -> Complaint:
     """Fold further events onto a snapshot (``None`` starts a new complaint).
 
-    Example:
+    Examples:
         >>> from iso10002.testing.builders import complaint_in, event_for
         >>> c = complaint_in("received")
         >>> apply(c, [event_for(c, "acknowledge")]).state.value

@@ -12,7 +12,7 @@ Every failure becomes one :class:`~iso10002.errors.ValidationError` listing each
 path (``complainant.contact.email: expected text, got int``). Unstructuring gives plain JSON
 types; events carry their tag under ``"type"``.
 
-Example:
+Examples:
     >>> from datetime import datetime, timezone
     >>> from iso10002.events import Assigned
     >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -324,7 +324,7 @@ def _errors_of(exc: BaseException) -> list[str]:
 def to_data(value: Any) -> Any:
     """Unstructure a record or event into JSON-ready Python data (dicts, lists, str…).
 
-    Example:
+    Examples:
         >>> from decimal import Decimal
         >>> from iso10002.model import Money
         >>> to_data(Money(Decimal("9.99"), "GBP"))
@@ -336,7 +336,7 @@ def to_data(value: Any) -> Any:
 def from_data(data: Any, cls: type[T]) -> T:
     """Structure untrusted data into ``cls``; raise :class:`ValidationError` naming every bad field.
 
-    Example:
+    Examples:
         >>> from iso10002.model import Money
         >>> from_data({"amount": 12.5, "currency": "gbp"}, Money)
         Traceback (most recent call last):
@@ -357,7 +357,7 @@ def from_data(data: Any, cls: type[T]) -> T:
 def to_json(value: Any) -> str:
     """Serialize a record or event to a JSON string.
 
-    Example:
+    Examples:
         >>> from iso10002.model import RootCause
         >>> to_json(RootCause("process", "form lost in the post room"))
         '{"category": "process", "description": "form lost in the post room"}'
@@ -368,7 +368,7 @@ def to_json(value: Any) -> str:
 def from_json(text: str | bytes, cls: type[T]) -> T:
     """Parse JSON and structure it strictly into ``cls``; ``Event`` accepts any event.
 
-    Example:
+    Examples:
         >>> from iso10002.model import RootCause
         >>> from_json('{"category": "training"}', RootCause)
         RootCause(category='training', description='')

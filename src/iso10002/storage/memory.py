@@ -4,7 +4,7 @@ It seals and chains events exactly as the database stores do, so everything that
 for them (integrity, erasure, concurrency) holds here too. Thread-safe: one lock guards each
 operation.
 
-Example:
+Examples:
     >>> from iso10002.testing.builders import history_to
     >>> store = InMemoryStore()
     >>> store.create(history_to("acknowledged")).version

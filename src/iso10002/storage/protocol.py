@@ -40,7 +40,7 @@ class ComplaintQuery:
     ``(received_at, id)`` of the last complaint of the previous page (keyset pagination:
     stable while new complaints arrive).
 
-    Example:
+    Examples:
         >>> from datetime import datetime, timezone
         >>> q = ComplaintQuery(states=frozenset({ComplaintState.RECEIVED}), limit=50)
         >>> q.limit
@@ -67,7 +67,7 @@ class ComplaintQuery:
     def matches(self, complaint: Complaint, next_due: datetime | None = None) -> bool:
         """Whether ``complaint`` meets every criterion (the reference semantics for stores).
 
-        Example:
+        Examples:
             >>> from iso10002.testing.builders import complaint_in
             >>> ComplaintQuery(category="fees").matches(complaint_in("received"))
             True
@@ -91,7 +91,7 @@ class ComplaintQuery:
     def next_page(self, last: Complaint) -> ComplaintQuery:
         """The same query, continuing after ``last``.
 
-        Example:
+        Examples:
             >>> from iso10002.testing.builders import complaint_in
             >>> ComplaintQuery(limit=10).next_page(complaint_in("received")).after[1]
             'C-0001'

@@ -4,7 +4,7 @@
 :func:`complaint_in` its snapshot, and :func:`event_for` a valid event for any lifecycle
 event, dated after the complaint's latest event. They need nothing but the core library.
 
-Example:
+Examples:
     >>> [type(e).__name__ for e in history_to("investigating")]
     ['Received', 'Acknowledged', 'Assessed', 'InvestigationStarted']
 """
@@ -81,7 +81,7 @@ def received(
 ) -> Received:
     """An ordinary :class:`Received` event; keyword arguments replace its fields.
 
-    Example:
+    Examples:
         >>> received(channel=Channel.PHONE).channel.value
         'phone'
     """
@@ -172,7 +172,7 @@ def event_for(complaint: Complaint, event: str, **overrides: Any) -> Event:
 
     Keyword arguments replace fields (``at``, ``actor`` or the payload).
 
-    Example:
+    Examples:
         >>> c = complaint_in("investigating")
         >>> event_for(c, "decide", outcome=Outcome.NOT_UPHELD).outcome.value
         'not_upheld'
@@ -206,7 +206,7 @@ def history_to(
 ) -> tuple[Event, ...]:
     """The shortest ordinary history that leaves a complaint in ``state``.
 
-    Example:
+    Examples:
         >>> len(history_to("closed", complaint_id="C-7"))
         8
     """
@@ -225,7 +225,7 @@ def history_to(
 def complaint_in(state: ComplaintState | str, complaint_id: str = "C-0001") -> Complaint:
     """The snapshot of :func:`history_to` ``(state)``.
 
-    Example:
+    Examples:
         >>> complaint_in("escalated").state.value
         'escalated'
     """

@@ -6,7 +6,7 @@ history it draws is one the desk would accept.
 
 Requires ``hypothesis`` (the ``test`` extra).
 
-Example:
+Examples:
     >>> from hypothesis import given, settings
     >>> from iso10002.replay import replay
     >>> @settings(max_examples=5)
@@ -61,7 +61,7 @@ _EVENT_OF = {cls.lifecycle_event: cls for cls in EVENT_TYPES.values()}
 def words(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
     """Short printable text with at least one non-blank character.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(words())
@@ -81,7 +81,7 @@ def instants(
 ) -> st.SearchStrategy[datetime]:
     """Aware datetimes in assorted zones, to the microsecond.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(instants())
@@ -100,7 +100,7 @@ def instants(
 def money() -> st.SearchStrategy[Money]:
     """Amounts with two decimals in a few currencies.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(money())
@@ -165,7 +165,7 @@ def records(cls: type[T], **fixed: Any) -> st.SearchStrategy[T]:
 
     A pinned ``at`` also dates the fields that depend on it (a holding response's promise).
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(records(Money, currency='EUR'))
@@ -189,7 +189,7 @@ def records(cls: type[T], **fixed: Any) -> st.SearchStrategy[T]:
 def complainants() -> st.SearchStrategy[Complainant]:
     """Complainants with assorted contact details, representatives and vulnerability flags.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(complainants())
@@ -206,7 +206,7 @@ def received_events(
 ) -> st.SearchStrategy[Received]:
     """``Received`` events, the start of every history.
 
-    Example:
+    Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
         ... @given(received_events())

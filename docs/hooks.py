@@ -1,0 +1,18 @@
+"""MkDocs hooks: pages that are generated from the code at build time.
+
+``{{ lifecycle_diagram }}`` and ``{{ lifecycle_table }}`` are replaced by renderings of
+``ComplaintLifecycle``, so the diagram in the docs can never drift from the class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iso10002.lifecycle import rules_table, state_diagram
+
+
+def on_page_markdown(markdown: str, **_: Any) -> str:
+    """Expand the generated blocks."""
+    return markdown.replace("{{ lifecycle_diagram }}", state_diagram()).replace(
+        "{{ lifecycle_table }}", rules_table()
+    )
