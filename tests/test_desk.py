@@ -36,6 +36,7 @@ from iso10002.model import (
     RootCause,
     Severity,
 )
+from iso10002.replay import replay
 from iso10002.storage import InMemoryStore
 from iso10002.testing.builders import START
 
@@ -200,6 +201,7 @@ def test_each_use_case_returns_the_new_snapshot_equal_to_the_stored_one(
         clock.advance(timedelta(minutes=5))
         complaint = USE_CASES[step](desk, complaint.id)
         assert complaint == desk.get(complaint.id)
+        assert complaint == replay(desk.history(complaint.id))
 
 
 def test_receive_is_idempotent_with_a_key(desk: ComplaintsDesk) -> None:
