@@ -202,19 +202,29 @@ _PATHS[ComplaintState.WITHDRAWN] = ("acknowledge", "withdraw")
 
 
 def history_to(
-    state: ComplaintState | str, complaint_id: str = "C-0001", at: datetime = START
+    state: ComplaintState | str,
+    complaint_id: str = "C-0001",
+    at: datetime = START,
+    **received_fields: Any,
 ) -> tuple[Event, ...]:
     """The shortest ordinary history that leaves a complaint in ``state``.
+
+    ``received_fields`` replace fields of its :func:`received` event; later events follow
+    them (an assessment keeps the category received).
 
     Examples:
         >>> len(history_to("closed", complaint_id="C-7"))
         8
+        >>> fraud = Classification(product="card", category="fraud")
+        >>> history_to("assessed", classification=fraud)[-1].category
+        'fraud'
     """
     target = ComplaintState(state)
     if target is ComplaintState.NEW:
         return ()
-    complaint = replay([received(complaint_id, at)])
-    events: list[Event] = [received(complaint_id, at)]
+    first = received(complaint_id, at, **received_fields)
+    complaint = replay([first])
+    events: list[Event] = [first]
     for name in _PATHS[target]:
         event = event_for(complaint, name)
         complaint = apply(complaint, [event])
