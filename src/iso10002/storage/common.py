@@ -6,14 +6,28 @@ Stores import these so that the rules of the storage contract live in one place.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 
 from iso10002.errors import ValidationError
 from iso10002.events import Event, Received
 from iso10002.integrity import IntegrityProblem, SealedEvent, seal, unseal
 from iso10002.model import Complaint
 from iso10002.replay import replay
+from iso10002.serialization import from_json, to_json
 
-__all__ = ["check_snapshot", "first_received", "seal_all"]
+__all__ = [
+    "QueryColumns",
+    "check_snapshot",
+    "first_received",
+    "from_micros",
+    "query_columns",
+    "seal_all",
+    "snapshot_from_json",
+    "snapshot_json",
+    "to_micros",
+]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def first_received(events: Sequence[Event]) -> Received:
@@ -50,3 +64,75 @@ def check_snapshot(
             )
         ]
     return []
+
+
+def to_micros(at: datetime) -> int:
+    """An aware instant as whole microseconds since 1970 UTC: how SQL stores keep instants.
+
+    Integers sort and compare exactly, whatever the database's own date types do with zones.
+
+    Examples:
+        >>> to_micros(datetime(1970, 1, 1, 0, 0, 1, tzinfo=timezone.utc))
+        1000000
+        >>> from_micros(to_micros(datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))).isoformat()
+        '2026-03-02T09:30:00+00:00'
+    """
+    delta = at - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(micros: int) -> datetime:
+    """The instant :func:`to_micros` encoded, in UTC."""
+    seconds, rest = divmod(micros, 1_000_000)
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(microsecond=rest)
+
+
+QueryColumns = dict[str, "str | int | None"]
+"""Column name to value, as :func:`query_columns` gives them."""
+
+
+def query_columns(complaint: Complaint, next_due: datetime | None) -> QueryColumns:
+    """The indexed columns a SQL store keeps beside each snapshot, for ``find`` and ``count``.
+
+    One definition for every SQL store, so their queries mean what
+    :meth:`ComplaintQuery.matches` means. Instants are :func:`to_micros` integers; ``is_open``
+    is 0 or 1.
+
+    Examples:
+        >>> from iso10002.testing.builders import complaint_in
+        >>> columns = query_columns(complaint_in("received"), None)
+        >>> columns["state"], columns["category"], columns["is_open"]
+        ('received', 'fees', 1)
+    """
+    return {
+        "id": complaint.id,
+        "version": complaint.version,
+        "state": complaint.state.value,
+        "is_open": int(complaint.is_open),
+        "received_at": to_micros(complaint.received_at),
+        "assignee": complaint.assignee,
+        "category": complaint.classification.category,
+        "product": complaint.classification.product,
+        "complaint_type": complaint.complaint_type,
+        "next_due": None if next_due is None else to_micros(next_due),
+    }
+
+
+def snapshot_json(complaint: Complaint) -> str:
+    """The snapshot as JSON text, for stores that keep snapshots beside the events.
+
+    A snapshot is derived data (the replay of the events): ``verify_integrity`` compares it
+    with that replay, and erasure rewrites it.
+
+    Examples:
+        >>> from iso10002.testing.builders import complaint_in
+        >>> c = complaint_in("closed")
+        >>> snapshot_from_json(snapshot_json(c)) == c
+        True
+    """
+    return to_json(complaint)
+
+
+def snapshot_from_json(text: str) -> Complaint:
+    """The snapshot :func:`snapshot_json` wrote."""
+    return from_json(text, Complaint)
