@@ -12,9 +12,11 @@ Examples:
 """
 
 from iso10002._version import __version__
+from iso10002.access import AccessPolicy, AccessRefusal, MemoryRefusalLog, RefusalLog, RolePolicy
 from iso10002.clock import Clock, ManualClock, system_clock
 from iso10002.desk import ComplaintsDesk, DeskPolicy
 from iso10002.errors import (
+    AccessDenied,
     ConcurrencyConflict,
     ConfigurationError,
     IntegrityViolation,
@@ -83,6 +85,9 @@ from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, Reco
 
 __all__ = [
     "TRANSITIONS",
+    "AccessDenied",
+    "AccessPolicy",
+    "AccessRefusal",
     "Acknowledged",
     "ActionCompleted",
     "ActionKind",
@@ -122,6 +127,7 @@ __all__ = [
     "Iso10002Error",
     "LifecycleRules",
     "ManualClock",
+    "MemoryRefusalLog",
     "Money",
     "NotFound",
     "NoteAdded",
@@ -133,12 +139,14 @@ __all__ = [
     "Redress",
     "RedressKind",
     "ReferredExternally",
+    "RefusalLog",
     "RemedyKind",
     "RemedyRequest",
     "Reopened",
     "Representative",
     "ResponseAccepted",
     "ResponseRejected",
+    "RolePolicy",
     "RootCause",
     "RootCauseRecorded",
     "Satisfaction",
