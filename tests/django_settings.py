@@ -62,7 +62,10 @@ DATABASES = {
         "USER": unquote(_url.username or "postgres"),
         "PASSWORD": unquote(_url.password or ""),
         "OPTIONS": {"connect_timeout": 10},
-    }
+    },
+    # SQLite in memory (one database per thread's connection): the migrations must apply
+    # here too, since hosts run their own tests on it.
+    "embedded": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, for test users
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -575,9 +575,12 @@ class StoreConformance:
         while page := list(store.find(query)):
             pages.extend(c.id for c in page)
             # A newer complaint arriving between pages does not shift the pages already read.
-            self.create_in(store, "received", f"N-{len(pages):03d}", at=_utc(28))
+            # (Only while the first ones are read: each arrival would be the next page.)
+            if len(pages) < len(whole):
+                self.create_in(store, "received", f"N-{len(pages):03d}", at=_utc(28))
             query = query.next_page(page[-1])
         assert pages[: len(whole)] == whole
+        assert pages[len(whole) :] == sorted(pages[len(whole) :])  # the arrivals, in order
         assert len(pages) == len(set(pages))
 
     # --- integrity ----------------------------------------------------------------------------
