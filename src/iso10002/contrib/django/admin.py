@@ -44,9 +44,8 @@ class ComplaintAdmin(_ComplaintAdminBase):
     facts, whether its record verifies, its snapshot and every event, oldest first.
     Nothing is editable, addable or deletable.
 
-    ``clock`` says what "now" is for the SLA column; ``using`` is the database alias the
-    store writes to. Both are attributes of the registered instance, so a host can set them
-    (``admin.site._registry[ComplaintRecord].using = "complaints"``), or register a subclass.
+    ``using`` is the database alias the store writes to (a subclass registered in this one's
+    place may set another); the instance's ``clock`` says what "now" is for the SLA column.
 
     Examples:
         >>> from django.contrib import admin
@@ -84,11 +83,11 @@ class ComplaintAdmin(_ComplaintAdminBase):
         "history",
     )
     readonly_fields = fields
+    using = "default"
 
     def __init__(self, model: type[ComplaintRecord], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)
         self.clock: Clock = system_clock
-        self.using = "default"
 
     # --- what may be done: look, never touch --------------------------------------------------
 
