@@ -17,7 +17,10 @@ POSTGRES_URL = os.environ.get(
 )
 _url = urlsplit(POSTGRES_URL)
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-DATABASE_NAME = f"iso10002_django_{_worker}_{uuid.uuid4().hex[:12]}"
+# A child process of a test (several writers on one database) is given its parent's name.
+DATABASE_NAME = os.environ.get("ISO10002_DJANGO_TEST_DATABASE") or (
+    f"iso10002_django_{_worker}_{uuid.uuid4().hex[:12]}"
+)
 
 SECRET_KEY = "iso10002-tests-only"  # a test project
 DEBUG = False

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
 from django_support import django_database, empty_tables  # noqa: F401 - a fixture
 from iso10002.errors import ConcurrencyConflict, ConfigurationError, ValidationError
-from iso10002.events import Redacted
+from iso10002.events import NoteAdded, Redacted
 from iso10002.integrity import SealedEvent
 from iso10002.model import Classification
 from iso10002.storage import ComplaintQuery, ComplaintStore
@@ -429,3 +429,152 @@ def test_an_unreadable_snapshot_is_reported_not_raised(store: DjangoStore) -> No
         cursor.execute("UPDATE iso10002_complaint SET snapshot = 'not json'")
     report = store.verify_integrity()
     assert [p.kind for p in report.problems] == ["corrupt"]
+
+
+def _child_environment() -> dict[str, str]:
+    """For a child Python process using this process's Django settings and database."""
+    import os
+    import sys
+    from pathlib import Path
+
+    import django_settings
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "django_settings",
+        "ISO10002_DJANGO_TEST_DATABASE": django_settings.DATABASE_NAME,
+        "PYTHONPATH": os.pathsep.join([str(Path(django_settings.__file__).parent), *sys.path]),
+    }
+
+
+_WRITER = """
+import json, os, sys
+from datetime import datetime
+
+import django
+
+django.setup()
+from django.db import connections
+
+from iso10002.contrib.django.store import DjangoStore
+from iso10002.errors import ConcurrencyConflict
+from iso10002.events import NoteAdded
+
+complaint_id, writer, attempts, at = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+store = DjangoStore()
+store.get(complaint_id)  # connected and warm before the start
+print("ready", flush=True)
+sys.stdin.readline()  # the parent starts every writer at once
+written, conflicts = [], 0
+for attempt in range(attempts):
+    text = f"note {writer}-{attempt}"
+    seen = store.get(complaint_id)
+    note = NoteAdded(at=datetime.fromisoformat(at), actor=f"proc:{writer}", text=text)
+    try:
+        store.append(complaint_id, [note], expected_version=seen.version)
+    except ConcurrencyConflict:
+        conflicts += 1
+    else:
+        written.append(text)
+connections.close_all()
+print(json.dumps({"written": written, "conflicts": conflicts}), flush=True)
+"""
+
+
+@pytest.mark.postgres
+def test_writer_processes_lose_nothing_and_duplicate_nothing(store: DjangoStore) -> None:
+    import json
+    import subprocess
+    import sys
+
+    current = store.create(history_to("acknowledged"))
+    at = (current.last_event_at + timedelta(hours=1)).isoformat()
+    processes, attempts = 3, 25
+    env = _child_environment()
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-W", "error", "-c", _WRITER, current.id, str(n), str(attempts), at],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for n in range(processes)
+    ]
+    try:
+        for writer in writers:
+            assert writer.stdout is not None
+            assert writer.stdout.readline().strip() == "ready", writer.communicate()[1]
+        for writer in writers:  # all of them, before waiting for any
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        results = []
+        for writer in writers:
+            out, err = writer.communicate(timeout=120)
+            assert writer.returncode == 0, err
+            results.append(json.loads(out.splitlines()[-1]))
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+                writer.communicate()
+    written = [text for result in results for text in result["written"]]
+    conflicts = sum(result["conflicts"] for result in results)
+    assert len(written) + conflicts == processes * attempts
+    notes = [e.text for e in store.history(current.id) if isinstance(e, NoteAdded)]
+    assert sorted(notes) == sorted(written)  # nothing lost, nothing twice
+    assert store.get(current.id).version == 2 + len(written)
+    assert store.verify_integrity().ok
+
+
+_KILLED_MID_WRITE = """
+import sys
+
+import django
+
+django.setup()
+from django.db import transaction
+
+from iso10002.contrib.django.store import DjangoStore
+from iso10002.testing.builders import event_for
+
+store = DjangoStore()
+current = store.get(sys.argv[1])
+with transaction.atomic():  # the host's transaction, still open when the process dies
+    store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    print("appended", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.mark.postgres
+def test_a_writer_killed_before_its_commit_leaves_nothing(store: DjangoStore) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    current = store.create(history_to("received"))
+    before = _stored(store, current.id)
+    env = _child_environment()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MID_WRITE, current.id],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "appended", writer.communicate()[1]
+        writer.send_signal(signal.SIGKILL)
+    finally:
+        writer.kill()
+        writer.communicate(timeout=60)
+    assert writer.returncode == -signal.SIGKILL
+    assert _stored(store, current.id) == before
+    after = store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert after.version == 2
+    assert store.verify_integrity().ok

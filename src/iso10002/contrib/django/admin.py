@@ -35,6 +35,19 @@ else:
 
 __all__ = ["ComplaintAdmin"]
 
+_FACTS = (
+    "id",
+    "state",
+    "version",
+    "received",
+    "product",
+    "category",
+    "complaint_type",
+    "assignee",
+    "sla_status",
+    "integrity",
+)
+
 
 @admin.register(ComplaintRecord)
 class ComplaintAdmin(_ComplaintAdminBase):
@@ -68,21 +81,12 @@ class ComplaintAdmin(_ComplaintAdminBase):
     search_fields = ("id",)
     ordering = ("-received_at", "id")
     list_per_page = 50
-    fields = (
-        "id",
-        "state",
-        "version",
-        "received",
-        "product",
-        "category",
-        "complaint_type",
-        "assignee",
-        "sla_status",
-        "integrity",
-        "snapshot_json",
-        "history",
+    fieldsets = (
+        (None, {"fields": _FACTS}),
+        ("History", {"fields": ("history",)}),
+        ("Snapshot", {"fields": ("snapshot_json",), "classes": ("collapse",)}),
     )
-    readonly_fields = fields
+    readonly_fields = (*_FACTS, "history", "snapshot_json")
     using = "default"
 
     def __init__(self, model: type[ComplaintRecord], admin_site: admin.AdminSite) -> None:
@@ -156,8 +160,8 @@ class ComplaintAdmin(_ComplaintAdminBase):
         )
         rows = format_html_join(
             "\n",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td><pre>{}</pre></td><td title='{}'>{}…</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td style='white-space: nowrap'>{}</td><td>{}</td>"
+            "<td><pre style='white-space: pre-wrap'>{}</pre></td><td title='{}'>{}…</td></tr>",
             (
                 (
                     event.version,
