@@ -22,7 +22,7 @@ from iso10002.integrity import SealedEvent
 from iso10002.model import Classification
 from iso10002.storage import ComplaintQuery, ComplaintStore
 from iso10002.storage.common import from_micros, seal_all, to_micros
-from iso10002.testing.builders import event_for, history_to
+from iso10002.testing.builders import START, event_for, history_to
 from iso10002.testing.store_conformance import StoreConformance
 
 if TYPE_CHECKING:
@@ -577,4 +577,41 @@ def test_a_writer_killed_before_its_commit_leaves_nothing(store: DjangoStore) ->
     assert _stored(store, current.id) == before
     after = store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
     assert after.version == 2
+    assert store.verify_integrity().ok
+
+
+@pytest.mark.postgres
+def test_concurrent_receipts_of_one_id_create_it_once_and_the_rest_conflict(
+    store: DjangoStore,
+) -> None:
+    import threading
+
+    from django.db import connections
+
+    threads = 6
+    barrier = threading.Barrier(threads)
+    created: list[str] = []
+    conflicts: list[ConcurrencyConflict] = []
+    errors: list[BaseException] = []
+
+    def receive(n: int) -> None:
+        try:
+            barrier.wait()
+            created.append(store.create(history_to("received", at=START + timedelta(n))).id)
+        except ConcurrencyConflict as conflict:
+            conflicts.append(conflict)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=receive, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert errors == []
+    assert created == ["C-0001"]
+    assert [(c.expected_version, c.actual_version) for c in conflicts] == [(0, 1)] * (threads - 1)
+    assert store.count() == 1
     assert store.verify_integrity().ok

@@ -156,15 +156,19 @@ class DjangoStore:
         _check_indexable({"idempotency_key": idempotency_key})
         if idempotency_key is not None and not idempotency_key.strip():
             raise ValidationError(["idempotency_key: must not be empty"])
+        refused: IntegrityError | None = None
         for _ in range(_CREATE_ATTEMPTS):
             try:
                 with self._database(), transaction.atomic(using=self.using):
                     return self._create(complaint_id, events, idempotency_key, due)
-            except IntegrityError:
+            except IntegrityError as exc:
                 # Another receipt inserted the same key or id and committed first: the next
                 # round finds it (READ COMMITTED sees it) and answers accordingly.
-                continue
-        raise ConcurrencyConflict(complaint_id, 0, self._actual_version(complaint_id))
+                refused = exc
+        actual = self._actual_version(complaint_id)
+        if actual == 0 and refused is not None:
+            raise refused  # not a competing receipt: a constraint of the host's own, say
+        raise ConcurrencyConflict(complaint_id, 0, actual)
 
     def append(
         self,
