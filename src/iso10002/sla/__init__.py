@@ -1,0 +1,1 @@
+"""Business calendars, SLA clocks, policies and regulatory presets."""
