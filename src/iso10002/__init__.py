@@ -79,6 +79,7 @@ from iso10002.model import (
     VulnerabilityDriver,
 )
 from iso10002.replay import apply, replay
+from iso10002.sla import BusinessCalendar, SlaPolicy, presets
 from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, RecordedEvent
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "ActionKind",
     "Assessed",
     "Assigned",
+    "BusinessCalendar",
     "Channel",
     "Classification",
     "Clock",
@@ -144,6 +146,7 @@ __all__ = [
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",
+    "SlaPolicy",
     "SurveyOffered",
     "TransitionNotAllowed",
     "ValidationError",
@@ -152,6 +155,7 @@ __all__ = [
     "Withdrawn",
     "__version__",
     "apply",
+    "presets",
     "replay",
     "system_clock",
 ]
