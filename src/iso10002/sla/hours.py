@@ -137,7 +137,8 @@ def _intervals(value: Any) -> tuple[WorkingInterval, ...]:
     if isinstance(value, WorkingInterval):
         return (value,)
     if isinstance(value, str):
-        return tuple(WorkingInterval.parse(part) for part in value.split(",") if part.strip())
+        parsed = (WorkingInterval.parse(part) for part in value.split(",") if part.strip())
+        return tuple(sorted(parsed, key=lambda i: i.offset))
     items: list[WorkingInterval] = []
     for item in value:
         if isinstance(item, WorkingInterval):
