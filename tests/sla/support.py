@@ -21,4 +21,3 @@ PLAIN_LONDON = BusinessCalendar.weekdays("Europe/London")
 def london(*args: int) -> datetime:
     """A wall-clock instant in London, e.g. ``london(2026, 4, 2, 16, 30)``."""
     return datetime(*args, tzinfo=LONDON)  # type: ignore[misc]
-

@@ -59,13 +59,15 @@ def test_fractional_hours_are_accepted() -> None:
 
 def test_results_are_in_the_calendars_zone() -> None:
     result = PLAIN_LONDON.add(datetime(2026, 7, 1, 8, tzinfo=UTC), H)
-    assert result.tzinfo == LONDON and result == datetime(2026, 7, 1, 9, tzinfo=UTC)
+    assert result.tzinfo == LONDON
+    assert result == datetime(2026, 7, 1, 9, tzinfo=UTC)
 
 
 def test_a_thousand_hours_cross_a_year_boundary() -> None:
     start = london(2026, 9, 1, 9)
     due = ENGLAND.add(start, 1000 * H)
-    assert due.year == 2027 and ENGLAND.between(start, due) == 1000 * H
+    assert due.year == 2027
+    assert ENGLAND.between(start, due) == 1000 * H
 
 
 # --- measuring business time -------------------------------------------------------------
@@ -206,9 +208,7 @@ def test_negative_business_days_count_back() -> None:
 
 def test_business_days_cross_new_year() -> None:
     # Thu 24, Tue 29, Wed 30, Thu 31 Dec, then (past New Year's Day) Mon 4 Jan.
-    assert ENGLAND.close_of_business_day(london(2026, 12, 23, 16, 40), 5) == london(
-        2027, 1, 4, 17
-    )
+    assert ENGLAND.close_of_business_day(london(2026, 12, 23, 16, 40), 5) == london(2027, 1, 4, 17)
 
 
 def test_end_of_day_is_the_last_microsecond_of_the_local_date() -> None:
@@ -362,7 +362,9 @@ def test_a_country_with_several_zones_needs_one() -> None:
 
 def test_equal_specifications_are_equal_and_hash_alike() -> None:
     a = BusinessCalendar.for_country("GB", subdiv="ENG")
-    assert a == ENGLAND and hash(a) == hash(ENGLAND) and a != SCOTLAND
+    assert a == ENGLAND
+    assert hash(a) == hash(ENGLAND)
+    assert a != SCOTLAND
 
 
 def test_a_calendar_survives_pickling() -> None:
@@ -386,7 +388,8 @@ def test_concurrent_first_queries_compile_once_and_agree() -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(set(results)) == 1 and len(results) == 8
+    assert len(set(results)) == 1
+    assert len(results) == 8
 
 
 def test_other_zones_use_their_own_offsets() -> None:

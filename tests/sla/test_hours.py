@@ -12,7 +12,8 @@ from iso10002.sla import Closure, DayOverride, HolidaySource, WeeklyHours, Worki
 
 def test_an_interval_ending_before_it_starts_runs_overnight() -> None:
     shift = WorkingInterval.parse("22:00-06:00")
-    assert shift.overnight and shift.length == timedelta(hours=8)
+    assert shift.overnight
+    assert shift.length == timedelta(hours=8)
 
 
 def test_midnight_to_midnight_is_a_whole_day() -> None:
@@ -21,7 +22,8 @@ def test_midnight_to_midnight_is_a_whole_day() -> None:
 
 def test_24_00_is_midnight_at_the_end_of_the_day() -> None:
     interval = WorkingInterval.parse("18:00-24:00")
-    assert interval.length == timedelta(hours=6) and not interval.overnight
+    assert interval.length == timedelta(hours=6)
+    assert not interval.overnight
 
 
 def test_an_empty_interval_is_refused() -> None:
