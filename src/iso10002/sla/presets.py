@@ -69,6 +69,7 @@ __all__ = [
     "ids",
     "ie_cbi_cpc",
     "iso10002_default",
+    "markdown_table",
 ]
 
 _ANY = Applies()
@@ -817,3 +818,44 @@ def get(preset_id: str, **options: object) -> SlaPolicy:
     if preset is None:
         raise ConfigurationError(f"no SLA preset {preset_id!r}; known: {', '.join(ids())}")
     return preset.policy(**options)
+
+
+def markdown_table() -> str:
+    """Every preset as Markdown: its targets, effective date, confidence, sources and notes.
+
+    The docs' preset page is generated from it, so it cannot drift from the code.
+
+    Examples:
+        >>> markdown_table().splitlines()[0]
+        '| Preset | Targets | Effective | Confidence | Sources |'
+    """
+    rows = ["| Preset | Targets | Effective | Confidence | Sources |", "|---|---|---|---|---|"]
+    notes: list[str] = []
+    for preset_id in ids():
+        policy = get(preset_id)
+        source = policy.source
+        assert source is not None  # every registered preset has one
+        targets = []
+        for target in policy.targets:
+            selector = target.applies.describe()
+            text = f"**{target.name}**: {target.duration.describe()}"
+            if selector:
+                text += f" (if {selector})"
+            if target.rule:
+                text += f" — {target.rule}"
+            if target.confidence is not None and target.confidence is not source.confidence:
+                text += f" [{target.confidence.value}]"
+            targets.append(text)
+        if policy.retention is not None:
+            targets.append(f"**retention**: {policy.retention.describe()}")
+        links = ", ".join(f"[{n}]({url})" for n, url in enumerate(source.urls, start=1))
+        effective = source.effective.isoformat() if source.effective else "not given"
+        rows.append(
+            f"| `{preset_id}`<br>{source.title} | {'<br>'.join(targets)} | {effective} | "
+            f"{source.confidence.value} | {links} |"
+        )
+        if source.notes:
+            notes.append(f"**`{preset_id}`**\n")
+            notes.extend(f"- {note}" for note in source.notes)
+            notes.append("")
+    return "\n".join([*rows, "", "## Notes", "", *notes])
