@@ -6,6 +6,7 @@ instant, so evaluating at an earlier instant replays what was known then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from iso10002.errors import Iso10002Error
@@ -38,8 +39,16 @@ def _ratio(part: timedelta, whole: timedelta) -> float:
 class Evaluator:
     """Judges the targets of one complaint at one instant."""
 
-    def __init__(self, policy: SlaPolicy, complaint: Complaint, at: datetime, explain: bool):
+    def __init__(
+        self,
+        policy: SlaPolicy,
+        complaint: Complaint,
+        at: datetime,
+        explain: bool,
+        targets: tuple[Target, ...] = (),
+    ):
         self.policy = policy
+        self.targets = targets
         self.complaint = complaint
         self.at = at
         self.explain = explain
@@ -113,12 +122,15 @@ class Evaluator:
         due: datetime | None,
         met_at: datetime | None,
         head: str,
-        tail: str,
+        tail: str | Callable[[], str],
         remaining: timedelta | None = None,
         share: float | None = None,
         anchor: datetime | None = None,
     ) -> TargetStatus:
-        explanation = f"{head}; {tail}" if head and tail else head or tail
+        explanation = ""
+        if self.explain:
+            words = tail() if callable(tail) else tail
+            explanation = f"{head}; {words}" if head and words else head or words
         return TargetStatus(
             name=target.name,
             stage=target.stage,
@@ -127,7 +139,7 @@ class Evaluator:
             met_at=met_at,
             remaining=remaining,
             share_used=share,
-            explanation=explanation if self.explain else "",
+            explanation=explanation,
             deadline=target.deadline,
             anchor=anchor,
             rule=target.rule,
@@ -140,7 +152,7 @@ class Evaluator:
             due=kwargs.get("due"),
             met_at=None,
             head="",
-            tail=f"not applicable: {why}",
+            tail=lambda: f"not applicable: {why}",
         )
 
     # --- the kinds of target --------------------------------------------------------------
@@ -153,7 +165,10 @@ class Evaluator:
             if target.stage is Stage.REFERRAL_WINDOW:
                 return self._referral(target)
             if target.stage is Stage.EARLY_RESOLUTION:
-                return self._early_resolution(target)
+                status = self._early_resolution(target)
+                self._early_done = True
+                self._early = status if status.state is TargetState.MET else None
+                return status
             return self._deadline(target)
         except Iso10002Error as exc:
             return self._not_applicable(target, f"could not be evaluated ({exc})")
@@ -170,7 +185,7 @@ class Evaluator:
                 due=due,
                 met_at=met,
                 head=head,
-                tail=f"resolved {when(self.calendar.local(met))}",
+                tail=lambda: f"resolved {when(self.calendar.local(met))}",
                 anchor=anchor,
             )
         if met is not None or self.at > due:
@@ -190,7 +205,7 @@ class Evaluator:
             due=due,
             met_at=None,
             head=head,
-            tail=f"open, {span_words(remaining, target.duration.clock)} left",
+            tail=lambda: f"open, {span_words(remaining, target.duration.clock)} left",
             remaining=remaining,
             anchor=anchor,
         )
@@ -199,7 +214,7 @@ class Evaluator:
         """The early-resolution status when that target was met, else ``None``."""
         if not self._early_done:
             self._early_done = True
-            for target in self.policy.targets_for(self.complaint):
+            for target in self.targets:
                 if target.stage is Stage.EARLY_RESOLUTION:
                     status = self._early_resolution(target)
                     if status.state is TargetState.MET:
@@ -233,18 +248,23 @@ class Evaluator:
                     due=due,
                     met_at=met,
                     head=head,
-                    tail=f"met {when(self.calendar.local(met))}",
+                    tail=lambda: f"met {when(self.calendar.local(met))}",
                     share=share,
                     anchor=anchor,
                 )
-            late = span_words(self.clock.elapsed(due, met, kind), kind)
+            met_late: datetime = met
+
+            def late() -> str:
+                over = span_words(self.clock.elapsed(due, met_late, kind), kind)
+                return f"met late, {when(self.calendar.local(met_late))}, {over} after the deadline"
+
             return self._status(
                 target,
                 TargetState.BREACHED,
                 due=due,
                 met_at=met,
                 head=head,
-                tail=f"met late, {when(self.calendar.local(met))}, {late} after the deadline",
+                tail=late,
                 share=share,
                 anchor=anchor,
             )
@@ -256,8 +276,10 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"not applicable: the complaint ended {when(self.calendar.local(stopped))} "
-                "before it was due",
+                tail=lambda: (
+                    f"not applicable: the complaint ended {when(self.calendar.local(stopped))} "
+                    "before it was due"
+                ),
                 anchor=anchor,
             )
         share = _ratio(self.clock.elapsed(anchor, self.at, kind), budget)
@@ -269,13 +291,12 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"breached: not done, {span_words(over, kind)} overdue",
+                tail=lambda: f"breached: not done, {span_words(over, kind)} overdue",
                 remaining=-over,
                 share=share,
                 anchor=anchor,
             )
         remaining = self.clock.elapsed(self.at, due, kind)
-        left = span_words(remaining, kind)
         if share >= self.policy.at_risk_share:
             return self._status(
                 target,
@@ -283,7 +304,9 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"at risk: {share:.0%} of the time used, {left} left",
+                tail=lambda: (
+                    f"at risk: {share:.0%} of the time used, {span_words(remaining, kind)} left"
+                ),
                 remaining=remaining,
                 share=share,
                 anchor=anchor,
@@ -294,7 +317,7 @@ class Evaluator:
             due=due,
             met_at=None,
             head=head,
-            tail=f"pending, {left} left",
+            tail=lambda: f"pending, {span_words(remaining, kind)} left",
             remaining=remaining,
             share=share,
             anchor=anchor,
@@ -330,7 +353,7 @@ class Evaluator:
                     due=missed,
                     met_at=None,
                     head=intro,
-                    tail=f"breached: an update was due {when(self.calendar.local(missed))}",
+                    tail=lambda: f"breached: an update was due {when(self.calendar.local(missed))}",
                     anchor=previous,
                 )
             return self._status(
@@ -339,7 +362,7 @@ class Evaluator:
                 due=None,
                 met_at=stop,
                 head=intro,
-                tail=f"kept informed until {when(self.calendar.local(stop))}",
+                tail=lambda: f"kept informed until {when(self.calendar.local(stop))}",
                 anchor=previous,
             )
         due = self.clock.due(previous, target.duration, self.at)
@@ -359,14 +382,14 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"breached: an update was due {when(self.calendar.local(first))}",
+                tail=lambda: f"breached: an update was due {when(self.calendar.local(first))}",
                 remaining=remaining,
                 share=share,
                 anchor=previous,
             )
-        left = span_words(remaining, kind)
         state = TargetState.AT_RISK if share >= self.policy.at_risk_share else TargetState.PENDING
-        tail = f"{'at risk' if state is TargetState.AT_RISK else 'pending'}, {left} left"
+        word = "at risk" if state is TargetState.AT_RISK else "pending"
+        tail = lambda: f"{word}, {span_words(remaining, kind)} left"  # noqa: E731
         return self._status(
             target,
             state,
@@ -395,7 +418,7 @@ class Evaluator:
                     due=due,
                     met_at=referred,
                     head=head,
-                    tail=f"referred {when(self.calendar.local(referred))}",
+                    tail=lambda: f"referred {when(self.calendar.local(referred))}",
                     anchor=final,
                 )
             return self._status(
@@ -419,7 +442,7 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"open, {span_words(remaining, kind)} left",
+                tail=lambda: f"open, {span_words(remaining, kind)} left",
                 remaining=remaining,
                 anchor=final,
             )
@@ -450,7 +473,9 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=f"breached: personal data erased early, {when(self.calendar.local(erased))}",
+                tail=lambda: (
+                    f"breached: personal data erased early, {when(self.calendar.local(erased))}"
+                ),
                 anchor=anchor,
             )
         if self.at >= due:
@@ -470,7 +495,7 @@ class Evaluator:
             due=due,
             met_at=None,
             head=head,
-            tail=f"keep for {span_words(remaining, ClockKind.ELAPSED)} more",
+            tail=lambda: f"keep for {span_words(remaining, ClockKind.ELAPSED)} more",
             remaining=remaining,
             anchor=anchor,
         )

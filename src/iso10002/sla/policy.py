@@ -378,8 +378,9 @@ class SlaPolicy:
         at = instant(at)
         from iso10002.sla._evaluate import Evaluator
 
-        evaluator = Evaluator(self, complaint, at, explain)
-        statuses = [evaluator.status(target) for target in self.targets_for(complaint)]
+        targets = self.targets_for(complaint)
+        evaluator = Evaluator(self, complaint, at, explain, targets)
+        statuses = [evaluator.status(target) for target in targets]
         if self.retention is not None:
             statuses.append(evaluator.retention(self.retention))
         return SlaEvaluation(complaint.id, at, self.name, tuple(statuses))
