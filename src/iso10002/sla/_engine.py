@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -45,6 +45,8 @@ _YEAR_STARTS = [
     for y in range(MIN_YEAR, MAX_YEAR + 2)
 ]
 _LOW, _HIGH = _YEAR_STARTS[0], _YEAR_STARTS[-1]
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
 def to_micros(value: datetime, name: str = "at") -> int:
@@ -189,17 +191,19 @@ class Engine:
             # +-15 h and an interval lasts at most a day, so three days of margin suffice.
             first = date(year, 1, 1) - timedelta(days=3)
             last = date(year, 12, 31) + timedelta(days=2)
+            offsets = self._regular_offsets(first.toordinal(), last.toordinal() + 1)
             days = _Days()
             pieces: list[tuple[int, int]] = []
             current = first
             while current <= last:
-                own, off = self._day(current)
+                own, off = self._day(current, offsets)
                 pieces.extend(own)
                 if current.year == year:
-                    if self._offset_changes(current):
-                        days.irregular.add(current.toordinal())
+                    ordinal = current.toordinal()
+                    if offsets[ordinal] is None:
+                        days.irregular.add(ordinal)
                     if own:
-                        days.ordinals.append(current.toordinal())
+                        days.ordinals.append(ordinal)
                         days.opens.append(own[0][0])
                         days.closes.append(own[-1][1])
                     elif off is not None:
@@ -219,16 +223,23 @@ class Engine:
             self._days[year] = days
             self._chunks[year] = _Chunk(merged)
 
-    def _offset_changes(self, day: date) -> bool:
-        """Whether the UTC offset changes during ``day`` or at either of its midnights."""
-        offsets = set()
-        for midnight in (
-            datetime.combine(day, time(0)),
-            datetime.combine(day, time(0)) + timedelta(days=1),
-        ):
+    def _regular_offsets(self, first: int, last: int) -> dict[int, int | None]:
+        """For local date ordinals ``first``..``last``: the UTC offset (microseconds) when
+        it holds all day, ``None`` on a day whose offset changes (or at either midnight)."""
+        zone = self.zone
+        at_midnight = []
+        for ordinal in range(first, last + 2):
+            day = date.fromordinal(ordinal)
+            pair = set()
             for fold in (0, 1):
-                offsets.add(midnight.replace(tzinfo=self.zone, fold=fold).utcoffset())
-        return len(offsets) > 1
+                offset = datetime(day.year, day.month, day.day, tzinfo=zone, fold=fold).utcoffset()
+                pair.add(offset // timedelta(microseconds=1) if offset is not None else 0)
+            at_midnight.append(pair)
+        result: dict[int, int | None] = {}
+        for i, ordinal in enumerate(range(first, last + 1)):
+            both = at_midnight[i] | at_midnight[i + 1]
+            result[ordinal] = next(iter(both)) if len(both) == 1 else None
+        return result
 
     def _holidays_on(self, day: date) -> str | None:
         if self.holidays is None:
@@ -242,7 +253,9 @@ class Engine:
             self._holiday_years[day.year] = names
         return names.get(day)
 
-    def _day(self, day: date) -> tuple[list[tuple[int, int]], NonBusinessDay | None]:
+    def _day(
+        self, day: date, offsets: dict[int, int | None]
+    ) -> tuple[list[tuple[int, int]], NonBusinessDay | None]:
         """The working pieces (UTC microseconds) of intervals starting on local ``day``."""
         override = self.overrides.get(day)
         if override is not None:
@@ -252,17 +265,26 @@ class Engine:
         else:
             intervals = self.hours.on(day.weekday())
             if not intervals:
-                return [], NonBusinessDay(day, "day_off", f"no working hours on {day:%A}s")
+                return [], NonBusinessDay(
+                    day, "day_off", f"no working hours on {_DAYS[day.weekday()]}"
+                )
             holiday = self._holidays_on(day)
             if holiday is not None:
                 return [], NonBusinessDay(day, "holiday", holiday)
-        midnight = datetime.combine(day, time(0))
+        ordinal = day.toordinal()
+        base = (ordinal - _EPOCH_ORDINAL) * _DAY  # local midnight on the wall-clock axis
         pieces: list[tuple[int, int]] = []
         spans: list[tuple[int, int]] = []
         for interval in intervals:
-            wall_start = midnight + timedelta(microseconds=interval.offset)
-            start = self.localise(wall_start, opening=True)
-            end = self.localise(wall_start + interval.length, opening=False)
+            wall_start = base + interval.offset
+            wall_end = wall_start + interval.micros
+            start = self._wall(wall_start, ordinal, offsets, opening=True)
+            end = self._wall(
+                wall_end,
+                ordinal + (interval.offset + interval.micros) // _DAY,
+                offsets,
+                opening=False,
+            )
             if start < end:
                 spans.append((start, end))
                 pieces.extend(self._open_pieces(start, end))
@@ -270,6 +292,16 @@ class Engine:
             reasons = [r for s, e, r in self.closures for a, b in spans if s < b and e > a]
             return [], NonBusinessDay(day, "closed", reasons[0] if reasons else "closed")
         return pieces, None
+
+    def _wall(
+        self, wall: int, ordinal: int, offsets: dict[int, int | None], *, opening: bool
+    ) -> int:
+        """A wall-clock instant (microseconds) on local date ``ordinal`` as a UTC instant."""
+        offset = offsets.get(ordinal)
+        if offset is not None:  # the usual day: one offset all day
+            return wall - offset
+        naive = datetime(1970, 1, 1) + timedelta(microseconds=wall)
+        return self.localise(naive, opening=opening)
 
     def _open_pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """``[start, end)`` minus the closures."""
