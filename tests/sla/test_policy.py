@@ -457,3 +457,15 @@ def test_every_preset_evaluates_a_finished_history(events: tuple[Event, ...]) ->
         assert {s.name for s in ev.targets} == {t.name for t in policy.targets_for(complaint_)} | (
             {"retention"} if policy.retention is not None else set()
         )
+
+
+def test_an_evaluation_round_trips_through_json() -> None:
+    # Host integrations store SLA status columns; remaining time travels as seconds.
+    from iso10002.serialization import from_json, to_json
+    from iso10002.sla import SlaEvaluation
+
+    c = complaint(("acknowledge", RECEIVED + H))
+    ev = FCA.evaluate(c, RECEIVED + 2 * H)
+    again = from_json(to_json(ev), SlaEvaluation)
+    assert again == ev
+    assert again.get("final_response").remaining == ev.get("final_response").remaining  # type: ignore[union-attr]
