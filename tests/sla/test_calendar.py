@@ -396,3 +396,12 @@ def test_other_zones_use_their_own_offsets() -> None:
     sydney = BusinessCalendar.for_country("AU", subdiv="NSW")
     start = datetime(2026, 1, 26, 10, tzinfo=ZoneInfo("Australia/Sydney"))  # Australia Day
     assert sydney.add(start, H) == datetime(2026, 1, 27, 10, tzinfo=ZoneInfo("Australia/Sydney"))
+
+
+def test_skipped_holidays_and_closed_days_are_grouped_by_reason() -> None:
+    cal = BusinessCalendar.for_country(
+        "GB", "ENG", overrides=[DayOverride(date(2026, 12, 24), (), "office closed")]
+    )
+    assert cal.describe_skipped(date(2026, 12, 23), date(2026, 12, 30)) == (
+        "Thu 24 Dec (office closed), Fri 25 Dec and Mon 28 Dec (bank holidays in England)"
+    )

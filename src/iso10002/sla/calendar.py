@@ -474,4 +474,4 @@ class BusinessCalendar:
             parts.append(
                 f"{listed} ({label.replace('holidays', 'holiday', 1) if singular else label})"
             )
-        return "; ".join(parts)
+        return ", ".join(parts)
