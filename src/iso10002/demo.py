@@ -531,11 +531,13 @@ def summarize(
     states: dict[str, int] = {}
     outcomes: dict[str, int] = {}
     ack_hours: list[float] = []
+    ack_business: list[float] = []
     response_days: list[float] = []
     for c in complaints:
         states[c.state.value] = states.get(c.state.value, 0) + 1
         if c.acknowledged_at is not None:
             ack_hours.append(_hours(c.acknowledged_at - c.received_at))
+            ack_business.append(_hours(sla.calendar.between(c.received_at, c.acknowledged_at)))
         if c.final_response_at is not None:
             response_days.append(_hours(c.final_response_at - c.received_at) / 24)
         if c.outcome is not None:
@@ -551,6 +553,7 @@ def summarize(
         ),
         "",
         f"Acknowledgement: {_describe(ack_hours, 'hours')}",
+        f"  in business hours: {_describe(ack_business, 'hours')}",
         f"Final response:  {_describe(response_days, 'days')}",
         "Outcomes: " + ", ".join(f"{name} {count:,}" for name, count in sorted(outcomes.items())),
         "",
