@@ -167,3 +167,14 @@ def test_bad_amounts_are_refused() -> None:
 def test_durations_are_hashable_values() -> None:
     assert {CloseOfBusinessDay(3), BusinessDays(3, at_close=True)} == {CloseOfBusinessDay(3)}
     assert LONDON is PLAIN_LONDON.tz
+
+
+def test_zero_days_in_the_repeated_hour_is_the_instant_itself() -> None:
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)  # 01:30 GMT, the second 01:30
+    for duration in (CalendarDays(0), Weeks(0), Months(0)):
+        assert duration.due(PLAIN_LONDON, second).astimezone(timezone.utc) == second
+
+
+def test_a_day_later_from_the_repeated_hour_keeps_the_wall_time() -> None:
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)
+    assert CalendarDays(1).due(PLAIN_LONDON, second) == london(2026, 10, 26, 1, 30)

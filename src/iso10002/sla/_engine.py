@@ -425,6 +425,10 @@ class Engine:
         found = days.ordinals[index]
         return found, days.opens[index], days.closes[index], found not in days.irregular
 
+    def is_regular(self, ordinal: int, year: int) -> bool:
+        """Whether every wall time on local date ``ordinal`` (of ``year``) exists once."""
+        return ordinal not in self.days(year).irregular
+
     def is_business_day(self, day: date) -> bool:
         ordinals = self.days(day.year).ordinals
         i = bisect_left(ordinals, day.toordinal())

@@ -58,6 +58,9 @@ class Evaluator:
         self._early: TargetStatus | None = None
         self._early_done = False
 
+    def _local(self, value: datetime) -> datetime:
+        return value if value.tzinfo is self.calendar.tz else self.calendar.local(value)
+
     # --- facts as known at the instant ----------------------------------------------------
 
     def _known(self, value: datetime | None) -> datetime | None:
@@ -135,7 +138,7 @@ class Evaluator:
             name=target.name,
             stage=target.stage,
             state=state,
-            due=None if due is None else self.calendar.local(due),
+            due=None if due is None else self._local(due),
             met_at=met_at,
             remaining=remaining,
             share_used=share,

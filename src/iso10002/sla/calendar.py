@@ -273,7 +273,7 @@ class BusinessCalendar:
             >>> cal.local(datetime(2026, 7, 1, 12, tzinfo=timezone.utc)).hour
             13
         """
-        return from_micros(to_micros(at), self._engine.zone)
+        return _aware(at, "at").astimezone(self._engine.zone)
 
     # --- arithmetic -----------------------------------------------------------------------
 
@@ -370,6 +370,29 @@ class BusinessCalendar:
         """
         return self.add_business_days(start, n, at="close")
 
+    def add_calendar_days(self, at: datetime, n: int) -> datetime:
+        """The same local wall time ``n`` calendar days after ``at``'s date (holidays count).
+
+        A wall time that does not exist on that date (the spring-forward gap) moves to the
+        end of the gap; one that occurs twice gives its first occurrence.
+
+        Examples:
+            >>> from zoneinfo import ZoneInfo
+            >>> cal = BusinessCalendar.weekdays("Europe/London")
+            >>> friday = datetime(2026, 3, 27, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+            >>> cal.add_calendar_days(friday, 7).isoformat()  # the clocks went forward
+            '2026-04-03T09:30:00+01:00'
+        """
+        _whole_days(n)
+        local = self.local(at)
+        if n == 0:
+            return local  # even in the repeated hour: zero days is the instant itself
+        shifted = local + timedelta(days=n)  # wall-clock arithmetic, fold reset
+        if self._engine.is_regular(shifted.toordinal(), shifted.year):
+            return shifted
+        wall = datetime.combine(shifted.date(), local.time())
+        return from_micros(self._engine.localise(wall, opening=True), self._engine.zone)
+
     def end_of_day(self, at: datetime, days: int = 0) -> datetime:
         """The last microsecond of the local date ``days`` after ``at``'s date.
 
@@ -396,7 +419,10 @@ class BusinessCalendar:
         return from_micros(us, self._engine.zone)
 
     def _start_of(self, day: date) -> int:
-        return self._engine.localise(datetime.combine(day, time(0)), opening=True)
+        engine = self._engine
+        if engine.is_regular(day.toordinal(), day.year):  # midnight exists once that day
+            return to_micros(datetime.combine(day, time(0), tzinfo=engine.zone))
+        return engine.localise(datetime.combine(day, time(0)), opening=True)
 
     # --- questions ------------------------------------------------------------------------
 

@@ -154,6 +154,8 @@ class SlaClock:
         """
         if end < start:
             return -self.elapsed(end, start, clock)
+        if not self.pauses:
+            return self._measure(start, end, clock)
         return self._measure(start, end, clock) - self.paused_time(start, end, clock)
 
     def due(self, anchor: datetime, duration: Duration, at: datetime | None = None) -> datetime:

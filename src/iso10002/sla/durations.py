@@ -268,11 +268,9 @@ def CloseOfBusinessDay(n: int) -> BusinessDays:  # noqa: N802 - reads as a durat
 
 
 def _shift_days(calendar: BusinessCalendar, anchor: datetime, days: int, end: bool) -> datetime:
-    local = calendar.local(anchor)
-    day = local.date() + timedelta(days=days)
     if end:
-        return calendar.end_of_day(local, days)
-    return calendar.wall_time(day, local.time())
+        return calendar.end_of_day(anchor, days)
+    return calendar.add_calendar_days(anchor, days)
 
 
 @attrs.frozen
@@ -372,10 +370,10 @@ class Months:
     def due(self, calendar: BusinessCalendar, anchor: datetime) -> datetime:
         """The anchor's local date plus ``n`` months (clamped), same wall time or day end."""
         local = calendar.local(anchor)
-        day = _add_months(local.date(), self.n)
+        days = (_add_months(local.date(), self.n) - local.date()).days
         if self.end_of_day:
-            return calendar.end_of_day(local, (day - local.date()).days)
-        return calendar.wall_time(day, local.time())
+            return calendar.end_of_day(local, days)
+        return calendar.add_calendar_days(local, days)
 
     def describe(self, anchor: str = "receipt") -> str:
         """E.g. "6 months after the final response"."""
