@@ -344,6 +344,8 @@ class BusinessCalendar:
         if at == "close":
             return from_micros(closes, zone)
         if at == "same_time":
+            if ordinal == local.toordinal():
+                return local  # the start's own date: the start itself, even in a fold
             if regular:  # that wall time exists once on the day: plain wall arithmetic
                 return local + timedelta(days=ordinal - local.toordinal())
             wall = datetime.combine(date.fromordinal(ordinal), local.time())
