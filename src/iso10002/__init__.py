@@ -81,6 +81,7 @@ from iso10002.model import (
     VulnerabilityDriver,
 )
 from iso10002.replay import apply, replay
+from iso10002.sla import BusinessCalendar, SlaPolicy, presets
 from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, RecordedEvent
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "ActionKind",
     "Assessed",
     "Assigned",
+    "BusinessCalendar",
     "Channel",
     "Classification",
     "Clock",
@@ -152,6 +154,7 @@ __all__ = [
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",
+    "SlaPolicy",
     "SurveyOffered",
     "TransitionNotAllowed",
     "ValidationError",
@@ -160,6 +163,7 @@ __all__ = [
     "Withdrawn",
     "__version__",
     "apply",
+    "presets",
     "replay",
     "system_clock",
 ]
