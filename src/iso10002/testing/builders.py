@@ -23,6 +23,7 @@ from iso10002.events import (
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -160,6 +161,10 @@ def _payload(event: str, complaint: Complaint) -> tuple[type[Event], dict[str, A
         "record_satisfaction": lambda: (SatisfactionRecorded, {"satisfaction": Satisfaction(4)}),
         "add_note": lambda: (NoteAdded, {"text": "Called the complainant back."}),
         "redact": lambda: (Redacted, {"reason": "Erasure request under UK GDPR Art. 17"}),
+        "record_charge": lambda: (
+            ChargeRecorded,
+            {"amount": Money(Decimal("10.00"), "GBP"), "reason": "copy of call recordings"},
+        ),
     }
     try:
         return payloads[event]()

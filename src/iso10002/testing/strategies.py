@@ -30,7 +30,7 @@ import attrs
 from hypothesis import strategies as st
 
 from iso10002.errors import TransitionNotAllowed
-from iso10002.events import EVENT_TYPES, Event, HoldingResponseSent, Received
+from iso10002.events import EVENT_TYPES, ChargeRecorded, Event, HoldingResponseSent, Received
 from iso10002.lifecycle import TRANSITIONS, LifecycleRules
 from iso10002.model import Complainant, Complaint, Money, Satisfaction
 from iso10002.replay import apply, replay
@@ -97,20 +97,20 @@ def instants(
     )
 
 
-def money() -> st.SearchStrategy[Money]:
-    """Amounts with two decimals in a few currencies.
+def money(minimum: Decimal = Decimal(0)) -> st.SearchStrategy[Money]:
+    """Amounts with two decimals, at least ``minimum``, in a few currencies.
 
     Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
-        ... @given(money())
+        ... @given(money(minimum=Decimal("0.01")))
         ... def check(value):
-        ...     assert value.currency in {"GBP", "EUR", "USD", "AUD"}
+        ...     assert value.currency in {"GBP", "EUR", "USD", "AUD"} and value.amount > 0
         >>> check()
     """
     return st.builds(
         Money,
-        st.decimals(min_value=Decimal(0), max_value=Decimal(100_000), places=2, allow_nan=False),
+        st.decimals(min_value=minimum, max_value=Decimal(100_000), places=2, allow_nan=False),
         st.sampled_from(_CURRENCIES),
     )
 
@@ -119,6 +119,8 @@ def _strategy_for(owner: type[Any], field: attrs.Attribute[Any], at: datetime | 
     kind = field.type
     if owner is Money and field.name == "currency":
         return st.sampled_from(_CURRENCIES)
+    if owner is ChargeRecorded and field.name == "amount":
+        return money(minimum=Decimal("0.01"))
     if owner is Satisfaction and field.name == "score":
         return st.integers(1, 5)
     if owner is HoldingResponseSent and field.name == "expected_by" and at is not None:
