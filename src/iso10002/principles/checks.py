@@ -195,8 +195,10 @@ def complaint_check(
         '4.8'
     """
 
+    spec = _spec(name, principle, clause, checks, Scope.COMPLAINT)
+
     def make(function: ComplaintCheckFunction) -> ComplaintCheck:
-        return ComplaintCheck(_spec(name, principle, clause, checks, Scope.COMPLAINT), function)
+        return ComplaintCheck(spec, function)
 
     return make
 
@@ -216,7 +218,9 @@ def process_check(
         'process'
     """
 
+    spec = _spec(name, principle, clause, checks, Scope.PROCESS)
+
     def make(function: ProcessCheckFunction) -> ProcessCheck:
-        return ProcessCheck(_spec(name, principle, clause, checks, Scope.PROCESS), function)
+        return ProcessCheck(spec, function)
 
     return make

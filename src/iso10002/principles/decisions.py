@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from iso10002.events import Closed, DecisionCommunicated, DecisionMade, Event
-from iso10002.model import Complaint, Decision, Outcome
+from iso10002.events import DecisionCommunicated, DecisionMade, Event
+from iso10002.model import Complainant, Complaint, ContactMethod, Decision, Outcome
 from iso10002.principles._words import day
 from iso10002.principles.checks import complaint_check
 from iso10002.principles.clauses import Principle
@@ -39,13 +39,33 @@ def _label(decision: Decision) -> str:
     return f"the decision of {day(decision.decided_at)} ({outcome})"
 
 
+_ADDRESS_FOR: dict[ContactMethod, tuple[str, ...]] = {
+    ContactMethod.EMAIL: ("email",),
+    ContactMethod.PHONE: ("phone",),
+    ContactMethod.SMS: ("phone",),
+    ContactMethod.LETTER: ("postal_address",),
+}
+
+
+def _reaches(person: Complainant, method: ContactMethod) -> bool:
+    """Whether the record holds an address for ``method`` (the portal and in person need none)."""
+    fields = _ADDRESS_FOR.get(method)
+    if fields is None:
+        return True
+    contacts = [person.contact]
+    if person.representative is not None:
+        contacts.append(person.representative.contact)
+    return any(getattr(contact, name) for contact in contacts for name in fields)
+
+
 @complaint_check(
     "decision.communicated_with_reasons",
     principle=Principle.TRANSPARENCY,
     clause="7.8",
     checks=(
-        "Every decision states its reasons, and a complaint closed other than by external "
-        "referral had its decision communicated to the complainant first."
+        "Every decision states its reasons, and each decision communicated was sent by a "
+        "means the record holds an address for (an e-mail address for e-mail, a postal "
+        "address for a letter…)."
     ),
 )
 def communicated_with_reasons(
@@ -53,11 +73,9 @@ def communicated_with_reasons(
 ) -> tuple[Finding, ...]:
     """ISO 10002 7.8: the complainant hears the decision and the reasons for it."""
     decisions = complaint.decisions
-    ever_closed = complaint.closed_at is not None or bool(complaint.reopenings)
-    # A complaint referred outside (ISO 10003) may close on the external body's outcome.
-    must_be_told = ever_closed and complaint.referred_at is None
-    if not decisions and not must_be_told:
+    if not decisions:
         return ()
+    # The desk refuses a decision without reasons; an imported history may still hold one.
     findings = [
         communicated_with_reasons.finding(
             FindingSeverity.MAJOR,
@@ -68,18 +86,20 @@ def communicated_with_reasons(
         for decision in decisions
         if not decision.reasons.strip()
     ]
-    latest = decisions[-1] if decisions else None
-    if must_be_told and (latest is None or latest.communicated_at is None):
-        what = "no decision" if latest is None else f"{_label(latest)}, never communicated"
-        closures = [i for i, e in enumerate(history) if isinstance(e, Closed)]
-        findings.append(
-            communicated_with_reasons.finding(
-                FindingSeverity.MAJOR,
-                f"the complaint was closed with {what}",
-                complaint.id,
-                refs(history, *closures),
-            )
-        )
+    person = complaint.complainant
+    if person is not None:  # anonymous or erased: nothing to compare the means with
+        for index, event in enumerate(history):
+            if isinstance(event, DecisionCommunicated) and not _reaches(person, event.method):
+                findings.append(
+                    communicated_with_reasons.finding(
+                        FindingSeverity.MINOR,
+                        f"the decision was sent by {event.method.value.replace('_', ' ')}, but "
+                        "the record holds no address for that, so it may not have reached "
+                        "the complainant",
+                        complaint.id,
+                        refs(history, index),
+                    )
+                )
     return tuple(findings)
 
 

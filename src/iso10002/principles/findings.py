@@ -54,28 +54,28 @@ class FindingSeverity(str, Enum):
         """0 for ``info`` up to 3 for ``critical``."""
         return _RANK[self]
 
+    # Ordered by rank, not alphabetically as their text would be; comparing with anything
+    # else (a plain string such as "minor") is a mistake, refused rather than answered.
     def __ge__(self, other: object) -> bool:
-        if not isinstance(other, FindingSeverity):
-            return NotImplemented
-        return _RANK[self] >= _RANK[other]
+        return _RANK[self] >= _rank_of(other)
 
     def __gt__(self, other: object) -> bool:
-        if not isinstance(other, FindingSeverity):
-            return NotImplemented
-        return _RANK[self] > _RANK[other]
+        return _RANK[self] > _rank_of(other)
 
     def __le__(self, other: object) -> bool:
-        if not isinstance(other, FindingSeverity):
-            return NotImplemented
-        return _RANK[self] <= _RANK[other]
+        return _RANK[self] <= _rank_of(other)
 
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, FindingSeverity):
-            return NotImplemented
-        return _RANK[self] < _RANK[other]
+        return _RANK[self] < _rank_of(other)
 
 
 _RANK = {severity: rank for rank, severity in enumerate(FindingSeverity)}
+
+
+def _rank_of(other: object) -> int:
+    if not isinstance(other, FindingSeverity):
+        raise TypeError(f"a FindingSeverity compares only with another, not {other!r}")
+    return _RANK[other]
 
 
 @attrs.frozen
