@@ -38,6 +38,7 @@ from iso10002.model import Money
 __all__ = [
     "DEFAULT_RECEIPT_FIELDS",
     "UNACCOUNTABLE_ACTORS",
+    "ActorProblem",
     "CheckContext",
     "ReceiptField",
 ]
@@ -58,6 +59,13 @@ class ReceiptField(str, Enum):
     CATEGORY = "category"
     ISSUE = "issue"
     RESPONSE_DUE = "response_due"
+
+
+class ActorProblem(str, Enum):
+    """What is wrong with an event's actor (ISO 10002 4.12): a placeholder, or unknown."""
+
+    PLACEHOLDER = "placeholder"
+    UNKNOWN = "unknown"
 
 
 DEFAULT_RECEIPT_FIELDS: frozenset[ReceiptField] = frozenset(
@@ -158,6 +166,10 @@ class CheckContext:
         init=False, eq=False, repr=False
     )
     _placeholders: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    # Filled as a run meets actors: a staff of dozens, judged once each, not once per event.
+    _verdicts: dict[str, ActorProblem | None] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
 
     @_limits.default
     def _prepare_limits(self) -> Mapping[str, Decimal]:
@@ -208,3 +220,25 @@ class CheckContext:
     def is_placeholder_actor(self, actor: str) -> bool:
         """Whether ``actor`` names nobody in particular (``"unknown"``, ``"n/a"``…)."""
         return actor.strip().casefold() in self._placeholders
+
+    def actor_problem(self, actor: str) -> ActorProblem | None:
+        """What is wrong with ``actor`` as the accountable actor of an event, if anything.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> context = CheckContext(at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+            ...                        known_actors=frozenset({"agent:ana"}))
+            >>> [context.actor_problem(a) for a in ("agent:ana", "N/A", "agent:bo")]
+            [None, <ActorProblem.PLACEHOLDER: 'placeholder'>, <ActorProblem.UNKNOWN: 'unknown'>]
+        """
+        try:
+            return self._verdicts[actor]
+        except KeyError:
+            pass
+        problem = None
+        if self.is_placeholder_actor(actor):
+            problem = ActorProblem.PLACEHOLDER
+        elif self.known_actors is not None and actor not in self.known_actors:
+            problem = ActorProblem.UNKNOWN
+        self._verdicts[actor] = problem
+        return problem

@@ -39,18 +39,12 @@ from iso10002.principles.findings import Finding, FindingSeverity, refs
 __all__ = ["four_eyes_redress", "free_of_charge", "handler_not_complained_about"]
 
 
-def _people_in(event: Event) -> tuple[str, ...]:
-    """Who handles the complaint through ``event``: its actor and anyone it appoints."""
-    if isinstance(event, NoteAdded):
-        # A person complained about may give their account; that is evidence, not handling.
-        return ()
-    if isinstance(event, Assigned):
-        return (event.actor, event.assignee)
-    if isinstance(event, InvestigationStarted):
-        return (event.actor, event.investigator)
-    if isinstance(event, DecisionMade) and event.approved_by is not None:
-        return (event.actor, event.approved_by)
-    return (event.actor,)
+# Events that appoint someone to a role in the handling, and the field naming them.
+_APPOINTEE: dict[type[Event], str] = {
+    Assigned: "assignee",
+    InvestigationStarted: "investigator",
+    DecisionMade: "approved_by",
+}
 
 
 @complaint_check(
@@ -71,9 +65,18 @@ def handler_not_complained_about(
         return ()
     involved: dict[str, list[int]] = {}
     for index in range(1, len(history)):
-        for person in _people_in(history[index]):
-            if person in named:
-                involved.setdefault(person, []).append(index)
+        event = history[index]
+        kind = type(event)
+        # A person complained about may give their account in a note: evidence, not handling.
+        if event.actor in named and kind is not NoteAdded:
+            involved.setdefault(event.actor, []).append(index)
+        role = _APPOINTEE.get(kind)
+        if role is not None:
+            appointed = getattr(event, role)
+            if appointed in named:
+                involved.setdefault(appointed, []).append(index)
+    if not involved:
+        return ()
     findings = []
     for person, indexes in involved.items():
         steps = ", ".join(dict.fromkeys(history[i].event_type.replace("_", " ") for i in indexes))

@@ -42,7 +42,14 @@ def root_cause_before_closure(
     """ISO 10002 8.2: why the complaint arose is known before it is closed."""
     if complaint.closed_at is None and not complaint.reopenings:
         return ()
-    first_closed = next((i for i, e in enumerate(history) if isinstance(e, Closed)), None)
+    first_closed = None
+    for index, event in enumerate(history):
+        kind = type(event)
+        if kind is RootCauseRecorded:
+            return ()  # recorded before any closure
+        if kind is Closed:
+            first_closed = index
+            break
     if first_closed is None:
         return ()
     if complaint.root_cause is None:

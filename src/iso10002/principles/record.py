@@ -23,7 +23,7 @@ from iso10002.events import Acknowledged, Event, Received
 from iso10002.model import Complainant, Complaint, ComplaintState, ContactDetails
 from iso10002.principles.checks import complaint_check
 from iso10002.principles.clauses import Principle
-from iso10002.principles.context import CheckContext, ReceiptField
+from iso10002.principles.context import ActorProblem, CheckContext, ReceiptField
 from iso10002.principles.findings import EventRef, Finding, FindingSeverity, refs
 from iso10002.replay import replay
 
@@ -82,11 +82,14 @@ def receipt_fields(
         missing.append((_MINOR, "the complaint has no category (7.2 c)"))
     if ReceiptField.ISSUE in required and classification.issue is None:
         missing.append((_MINOR, "the issue complained about is not recorded (7.2 c)"))
+    check_due = ReceiptField.RESPONSE_DUE in required and complaint.acknowledged_at is not None
+    if not missing and not check_due:
+        return ()
     findings = [
         receipt_fields.finding(severity, message, complaint.id, refs(history, 0) if history else ())
         for severity, message in missing
     ]
-    if ReceiptField.RESPONSE_DUE in required and complaint.acknowledged_at is not None:
+    if check_due:
         acknowledgements = [(i, e) for i, e in enumerate(history) if isinstance(e, Acknowledged)]
         if all(e.response_due is None for _, e in acknowledgements):
             findings.append(
@@ -205,13 +208,13 @@ def accountable_actors(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
     """ISO 10002 4.12: someone identifiable is accountable for every event."""
-    known = context.known_actors
-    # A history has few distinct actors: judge each once, not once per event.
-    actors = {e.actor for e in history}
-    placeholders = {a for a in actors if context.is_placeholder_actor(a)}
-    strangers = actors - placeholders - known if known is not None else set()
-    if not placeholders and not strangers:
+    # Each distinct actor is judged once per run (the context remembers), not per event.
+    verdict = context.actor_problem
+    wrong = {actor: problem for actor in {e.actor for e in history} if (problem := verdict(actor))}
+    if not wrong:
         return ()
+    placeholders = {a for a, p in wrong.items() if p is ActorProblem.PLACEHOLDER}
+    strangers = {a for a, p in wrong.items() if p is ActorProblem.UNKNOWN}
     findings = []
     for severity, names, why in (
         (_MAJOR, placeholders, "which identifies nobody"),
