@@ -25,6 +25,7 @@ from iso10002.principles.checklist import (
     ChecklistItem,
     ItemResult,
     audit_checklist,
+    clauses_table,
 )
 from iso10002.principles.checks import (
     CheckSpec,
@@ -110,6 +111,7 @@ __all__ = [
     "check_conformance",
     "check_process",
     "clause",
+    "clauses_table",
     "complaint_check",
     "process_check",
     "refs",

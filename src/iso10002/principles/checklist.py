@@ -23,13 +23,19 @@ from typing import TYPE_CHECKING
 import attrs
 
 from iso10002.principles.checks import CheckSpec, Scope
-from iso10002.principles.clauses import CLAUSES, Confirmation, Principle, clause_sort_key
+from iso10002.principles.clauses import (
+    CLAUSES,
+    PRINCIPLES,
+    Confirmation,
+    Principle,
+    clause_sort_key,
+)
 from iso10002.principles.registry import DEFAULT_REGISTRY, Registry
 
 if TYPE_CHECKING:
     from iso10002.principles.report import ConformanceReport
 
-__all__ = ["AuditChecklist", "ChecklistItem", "ItemResult", "audit_checklist"]
+__all__ = ["AuditChecklist", "ChecklistItem", "ItemResult", "audit_checklist", "clauses_table"]
 
 
 class ItemResult(str, Enum):
@@ -170,3 +176,38 @@ def audit_checklist(
         )
     items.sort(key=lambda i: (clause_sort_key(i.clause), i.check))
     return AuditChecklist(tuple(items))
+
+
+def clauses_table(checks: Registry | Iterable[CheckSpec] | None = None) -> str:
+    """A Markdown table of every clause in the table, its status, and the checks citing it.
+
+    Generated into the docs, so the page cannot drift from :data:`CLAUSES`.
+
+    Examples:
+        >>> print(clauses_table().splitlines()[2])  # doctest: +ELLIPSIS
+        | 4.2 | Commitment | confirmed | — | 2018 table of contents (whittingtonassociates) | ...
+    """
+    if checks is None:
+        checks = DEFAULT_REGISTRY
+    specs = checks.specs if isinstance(checks, Registry) else tuple(checks)
+    # A principle's row lists all its checks (with the clause each cites, when another);
+    # a clause 5-8 row lists the checks citing it.
+    citing: dict[str, list[str]] = {}
+    for spec in specs:
+        own = PRINCIPLES[spec.principle].number
+        label = f"`{spec.name}`" if spec.clause == own else f"`{spec.name}` ({spec.clause})"
+        citing.setdefault(own, []).append(label)
+        if spec.clause != own:
+            citing.setdefault(spec.clause, []).append(f"`{spec.name}`")
+    rows = [
+        "| Clause (2018) | Heading | Status | 2004/2014 | Where the number comes from | Checks |",
+        "|---|---|---|---|---|---|",
+    ]
+    for number in sorted(CLAUSES, key=clause_sort_key):
+        row = CLAUSES[number]
+        status = "confirmed" if row.confirmation is Confirmation.CONFIRMED else "**UNCONFIRMED**"
+        rows.append(
+            f"| {number} | {row.title} | {status} | {row.edition_2014 or '—'} | {row.source} | "
+            f"{', '.join(citing.get(number, [])) or '—'} |"
+        )
+    return "\n".join(rows)
