@@ -64,13 +64,15 @@ class Policy:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
+def clock(manual_clock: ManualClock) -> ManualClock:
+    """The testing kit's clock (iso10002.testing.plugin), at START."""
+    return manual_clock
 
 
 @pytest.fixture
-def desk(clock: ManualClock) -> ComplaintsDesk:
-    return ComplaintsDesk(InMemoryStore(clock=clock), clock=clock)
+def desk(complaints_desk: ComplaintsDesk) -> ComplaintsDesk:
+    """The testing kit's desk on an in-memory store, driven by ``clock``."""
+    return complaints_desk
 
 
 def receive(desk: ComplaintsDesk, **overrides: Any) -> Complaint:

@@ -11,7 +11,7 @@ from iso10002.clock import ManualClock
 from iso10002.desk import ComplaintsDesk
 from iso10002.events import Event
 from iso10002.lifecycle import LifecycleRules
-from iso10002.model import Complainant, Complaint, Consent, ContactDetails
+from iso10002.model import Complainant, Complaint, Consent, ContactDetails, Representative
 from iso10002.principles import CheckContext, Finding, FindingSeverity
 from iso10002.principles.privacy import personal_data_minimised, redaction_respected
 from iso10002.replay import replay
@@ -61,6 +61,22 @@ def test_the_name_and_phone_in_a_decision_are_found_too(run: Run, then: Then) ->
     )
     found = {f.message.split(" appears")[0] for f in run(personal_data_minimised, events)}
     assert found == {"the complainant's name", "the complainant's telephone number"}
+
+
+def test_the_representatives_details_are_personal_data_too(run: Run, then: Then) -> None:
+    represented = attrs.evolve(
+        JO,
+        representative=Representative(
+            "Claims Co", "claims firm", contact=ContactDetails(email="cases@claims.example")
+        ),
+    )
+    events = then(
+        [received(complainant=represented)],
+        "record_progress",
+        message="Sent to cases@claims.example",
+    )
+    (finding,) = run(personal_data_minimised, events)
+    assert finding.message.startswith("the representative's e-mail address appears")
 
 
 def test_very_short_names_are_not_searched_for(run: Run, then: Then) -> None:

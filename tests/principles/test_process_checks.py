@@ -8,6 +8,7 @@ import attrs
 import pytest
 from hypothesis import given
 
+from iso10002.errors import ValidationError
 from iso10002.model import Channel
 from iso10002.principles import (
     AuditRecord,
@@ -30,6 +31,7 @@ from iso10002.principles.framework import (
     resources,
 )
 from iso10002.principles.oversight import audit_schedule, corrective_actions, management_review
+from iso10002.serialization import from_json, to_json
 from iso10002.testing.builders import START, conforming_profile
 from iso10002.testing.strategies import process_profiles
 
@@ -51,6 +53,23 @@ def test_process_findings_concern_the_process_not_a_complaint(profile: ProcessPr
     for finding in check_process(profile, CONTEXT):
         assert finding.complaint_id is None
         assert finding.evidence == ()
+
+
+@given(process_profiles())
+def test_profiles_round_trip_through_json(profile: ProcessProfile) -> None:
+    assert from_json(to_json(profile), ProcessProfile) == profile
+
+
+def test_a_profile_from_json_names_every_bad_field() -> None:
+    bad = '{"organization": "", "country": "uk", "channels": [{"channel": "fax", "contact": "x"}]}'
+    with pytest.raises(ValidationError) as caught:
+        from_json(bad, ProcessProfile)
+    assert caught.value.errors == (
+        "organization: must not be empty",
+        "country: 'uk' is not an ISO 3166 country code like 'GB'",
+        "channels[0].channel: 'fax' is not one of: web, email, phone, letter, in_person, chat, "
+        "social_media, app, referral, other",
+    )
 
 
 # --- commitment (5.2–5.4, 8.6) --------------------------------------------------------------

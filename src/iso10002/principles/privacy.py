@@ -67,18 +67,22 @@ _TEXT_FIELDS: dict[type[Event], tuple[str, ...]] = {
 
 
 def _identifiers(person: Complainant) -> tuple[tuple[str, str], ...]:
-    """``(what, needle)`` pairs that identify the complainant, case-folded."""
+    """``(what, needle)`` pairs that identify the complainant or their representative."""
+    people = [("complainant's", person.name, person.contact)]
+    if person.representative is not None:
+        representative = person.representative
+        people.append(("representative's", representative.name, representative.contact))
     found = []
-    name = person.name.strip()
-    if len(name) >= _SHORTEST_NAME:
-        found.append(("name", name.casefold()))
-    for what, value in (
-        ("e-mail address", person.contact.email),
-        ("telephone number", person.contact.phone),
-        ("postal address", person.contact.postal_address),
-    ):
-        if value and value.strip():
-            found.append((what, value.strip().casefold()))
+    for whose, name, contact in people:
+        if len(name.strip()) >= _SHORTEST_NAME:
+            found.append((f"{whose} name", name.strip().casefold()))
+        for what, value in (
+            ("e-mail address", contact.email),
+            ("telephone number", contact.phone),
+            ("postal address", contact.postal_address),
+        ):
+            if value and value.strip():
+                found.append((f"{whose} {what}", value.strip().casefold()))
     return tuple(found)
 
 
@@ -86,8 +90,9 @@ def _identifiers(person: Complainant) -> tuple[tuple[str, str], ...]:
     "confidentiality.personal_data_minimised",
     principle=Principle.CONFIDENTIALITY,
     checks=(
-        "Personal data is held only where needed: the complainant's name, e-mail, telephone "
-        "or address is not copied into event text that erasure cannot reach; it is not kept "
+        "Personal data is held only where needed: the complainant's (or representative's) "
+        "name, e-mail, telephone or address is not copied into event text that erasure "
+        "cannot reach; it is not kept "
         "after consent to processing was withdrawn, nor past the policy's retention date."
     ),
 )
@@ -118,7 +123,7 @@ def personal_data_minimised(
             findings.append(
                 personal_data_minimised.finding(
                     FindingSeverity.MAJOR,
-                    f"the complainant's {what} appears in {where}, which is sealed into the "
+                    f"the {what} appears in {where}, which is sealed into the "
                     "record and cannot be erased; keep personal data in the personal fields",
                     complaint.id,
                     refs(history, *dict.fromkeys(i for i, _ in places)),
