@@ -85,7 +85,14 @@ def uk_premium_rate_prefix(contact: str, country: str | None = None) -> str | No
     ),
 )
 def channels_offered(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 4.5: the process is easy to reach, for everyone."""
+    """ISO 10002 4.5: the process is easy to reach, for everyone.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> channels_offered(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     offers = profile.channels
     if not offers:
         return (
@@ -120,7 +127,14 @@ def channels_offered(profile: ProcessProfile, context: CheckContext) -> tuple[Fi
     checks="Every way to complain is free of charge to the complainant.",
 )
 def free_channels(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 4.8: making a complaint costs nothing."""
+    """ISO 10002 4.8: making a complaint costs nothing.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> free_channels(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     return tuple(
         free_channels.finding(
             FindingSeverity.MAJOR,
@@ -142,7 +156,14 @@ def free_channels(profile: ProcessProfile, context: CheckContext) -> tuple[Findi
     ),
 )
 def uk_basic_rate_numbers(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """DISP 1.3.1ADR (ISO 10002 4.8): UK complaints lines cost no more than the basic rate."""
+    """DISP 1.3.1ADR (ISO 10002 4.8): UK complaints lines cost no more than the basic rate.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> uk_basic_rate_numbers(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     findings = []
     for offer in profile.channels:
         if offer.channel is not Channel.PHONE:

@@ -39,7 +39,12 @@ __all__ = ["AuditChecklist", "ChecklistItem", "ItemResult", "audit_checklist", "
 
 
 class ItemResult(str, Enum):
-    """How a checklist line came out in a run."""
+    """How a checklist line came out in a run.
+
+    Examples:
+        >>> ItemResult("not_run").name
+        'NOT_RUN'
+    """
 
     PASS = "pass"
     FAIL = "fail"
@@ -53,6 +58,11 @@ class ChecklistItem:
     ``heading`` and ``confirmation`` come from the clause table (``None`` for a clause it
     does not know, such as a host's own reference); ``result`` and ``findings`` are set when
     the checklist was made from a report.
+
+    Examples:
+        >>> line = audit_checklist().item("decision.recourse_explained")
+        >>> line.clause_label, line.heading
+        ('7.9 (UNCONFIRMED)', 'Closing the complaint')
     """
 
     clause: str
@@ -75,7 +85,13 @@ class ChecklistItem:
 
 @attrs.frozen
 class AuditChecklist:
-    """The checklist lines, in the standard's clause order."""
+    """The checklist lines, in the standard's clause order.
+
+    Examples:
+        >>> checklist = audit_checklist()
+        >>> len(checklist.items) == len(DEFAULT_REGISTRY), checklist.has_results
+        (True, False)
+    """
 
     items: tuple[ChecklistItem, ...]
 
@@ -136,6 +152,10 @@ def audit_checklist(
 
     With ``report``, each line says whether its check passed, failed (with how many
     findings at the report's ``fail_at`` or above) or did not run.
+
+    Examples:
+        >>> audit_checklist().items[0].clause
+        '4.5'
     """
     if checks is None:
         checks = DEFAULT_REGISTRY

@@ -63,7 +63,12 @@ ProcessCheckFunction = Callable[[ProcessProfile, CheckContext], Iterable[Finding
 
 
 class Scope(str, Enum):
-    """What a check looks at: one complaint at a time, or the process."""
+    """What a check looks at: one complaint at a time, or the process.
+
+    Examples:
+        >>> Scope("process") is Scope.PROCESS
+        True
+    """
 
     COMPLAINT = "complaint"
     PROCESS = "process"
@@ -81,6 +86,11 @@ class CheckSpec:
     """A check's description without its function: what reports and checklists show.
 
     ``name`` is the stable id, ``checks`` one sentence saying what it verifies.
+
+    Examples:
+        >>> from iso10002.principles.handling import free_of_charge
+        >>> free_of_charge.spec.name, free_of_charge.spec.clause
+        ('charges.free_of_charge', '4.8')
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -91,7 +101,13 @@ class CheckSpec:
 
 
 class Check:
-    """Common to both kinds of check: the spec and the way findings are made."""
+    """Common to both kinds of check: the spec and the way findings are made.
+
+    Examples:
+        >>> from iso10002.principles.handling import free_of_charge
+        >>> print(free_of_charge.finding(FindingSeverity.MAJOR, "charged GBP 5.00", "C-1"))
+        [major] 4.8 C-1: charged GBP 5.00
+    """
 
     __slots__ = ()
     spec: CheckSpec
@@ -142,7 +158,13 @@ class Check:
 
 @attrs.frozen
 class ComplaintCheck(Check):
-    """A registered-ready complaint check; call it like its function."""
+    """A registered-ready complaint check; call it like its function.
+
+    Examples:
+        >>> from iso10002.principles.handling import free_of_charge
+        >>> isinstance(free_of_charge, ComplaintCheck), free_of_charge.principle.value
+        (True, 'charges')
+    """
 
     spec: CheckSpec
     function: ComplaintCheckFunction
@@ -155,7 +177,13 @@ class ComplaintCheck(Check):
 
 @attrs.frozen
 class ProcessCheck(Check):
-    """A registered-ready process check; call it like its function."""
+    """A registered-ready process check; call it like its function.
+
+    Examples:
+        >>> from iso10002.principles.oversight import audit_schedule
+        >>> isinstance(audit_schedule, ProcessCheck), audit_schedule.clause
+        (True, '8.5')
+    """
 
     spec: CheckSpec
     function: ProcessCheckFunction

@@ -37,7 +37,12 @@ __all__ = [
 
 
 class Principle(str, Enum):
-    """The guiding principles of ISO 10002:2018, clause 4 (list partly UNCONFIRMED)."""
+    """The guiding principles of ISO 10002:2018, clause 4 (list partly UNCONFIRMED).
+
+    Examples:
+        >>> Principle("objectivity").heading
+        'Objectivity'
+    """
 
     COMMITMENT = "commitment"
     CAPABILITY = "capability"
@@ -66,7 +71,12 @@ class Principle(str, Enum):
 
 
 class Confirmation(str, Enum):
-    """Whether a clause number was checked against the standard's published structure."""
+    """Whether a clause number was checked against the standard's published structure.
+
+    Examples:
+        >>> clause("4.2").confirmation is Confirmation.CONFIRMED
+        True
+    """
 
     CONFIRMED = "confirmed"
     UNCONFIRMED = "unconfirmed"
@@ -78,6 +88,11 @@ class Clause:
 
     ``edition_2014`` is the same provision's number in ISO 10002:2004/2014 (confirmed), where
     there is one; ``source`` says where the 2018 number comes from.
+
+    Examples:
+        >>> row = clause("4.10")
+        >>> row.title, row.edition_2014, row.mark
+        ('Confidentiality', '4.7', 'UNCONFIRMED')
     """
 
     number: str

@@ -45,7 +45,15 @@ def check_complaint(
     *,
     registry: Registry | None = None,
 ) -> tuple[Finding, ...]:
-    """Every complaint check of ``registry`` on one complaint and its history."""
+    """Every complaint check of ``registry`` on one complaint and its history.
+
+    Examples:
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> check_complaint(replay(events), events, CheckContext(at=events[-1].at))
+        ()
+    """
     checks = (registry or DEFAULT_REGISTRY).complaint_checks
     context = _context(context)
     found: list[Finding] = []
@@ -89,6 +97,15 @@ def check_conformance(
 
     The checks are those of ``registry`` (:data:`DEFAULT_REGISTRY` by default) when the run
     starts. Principles with a finding at ``fail_at`` or above fail.
+
+    Examples:
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import START, conforming_history, conforming_profile
+        >>> events = conforming_history()
+        >>> report = check_conformance([(replay(events), events)], CheckContext(at=events[-1].at),
+        ...                            profile=conforming_profile(START))
+        >>> report.passed, report.complaints_checked, report.profile_checked
+        (True, 1, True)
     """
     chosen = registry or DEFAULT_REGISTRY
     context = _context(context)

@@ -51,6 +51,10 @@ class ReceiptField(str, Enum):
     reach them or their representative; ``remedy``: the remedy sought (7.2 b); ``category``
     and ``issue``: the classification beyond the product (7.2 c); ``response_due``: the
     acknowledgement states when the response is due (7.2 d; DISP 1.6.1R(1)(b)).
+
+    Examples:
+        >>> sorted(field.value for field in DEFAULT_RECEIPT_FIELDS)
+        ['contact', 'remedy']
     """
 
     COMPLAINANT = "complainant"
@@ -62,7 +66,13 @@ class ReceiptField(str, Enum):
 
 
 class ActorProblem(str, Enum):
-    """What is wrong with an event's actor (ISO 10002 4.12): a placeholder, or unknown."""
+    """What is wrong with an event's actor (ISO 10002 4.12): a placeholder, or unknown.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> CheckContext(at=datetime(2026, 1, 1, tzinfo=timezone.utc)).actor_problem("tbc").value
+        'placeholder'
+    """
 
     PLACEHOLDER = "placeholder"
     UNKNOWN = "unknown"
@@ -133,6 +143,12 @@ class CheckContext:
     * ``training_valid_for``, ``audit_interval``, ``review_interval``: how old training,
       the latest audit (8.5) and the latest management review (8.6) may be.
     * ``min_channels``: how many ways to complain the process must offer (4.5).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> context = CheckContext(at=datetime(2026, 3, 31, tzinfo=timezone.utc))
+        >>> context.survey_within.days, context.min_channels, context.integrity is None
+        (14, 2, True)
     """
 
     at: datetime = attrs.field(converter=_checks.to_utc, validator=_checks.aware)

@@ -71,7 +71,17 @@ def _reaches(person: Complainant, method: ContactMethod) -> bool:
 def communicated_with_reasons(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 7.8: the complainant hears the decision and the reasons for it."""
+    """ISO 10002 7.8: the complainant hears the decision and the reasons for it.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> communicated_with_reasons(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     decisions = complaint.decisions
     if not decisions:
         return ()
@@ -116,7 +126,17 @@ def communicated_with_reasons(
 def recourse_explained(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 7.9: a complainant who may be dissatisfied learns where to go next."""
+    """ISO 10002 7.9: a complainant who may be dissatisfied learns where to go next.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> recourse_explained(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     every = context.recourse_in_every_response
     findings = []
     for decision in complaint.decisions:

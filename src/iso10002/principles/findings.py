@@ -114,6 +114,12 @@ class Finding:
     ``check`` is the stable id of the check that made it (``"charges.free_of_charge"``),
     ``clause`` the clause it cites (``"7.8"``), ``complaint_id`` ``None`` for findings on the
     process as a whole, ``evidence`` the events it looked at.
+
+    Examples:
+        >>> from iso10002.principles.learning import survey_offered
+        >>> finding = survey_offered.finding(FindingSeverity.MINOR, "no survey offered", "C-7")
+        >>> finding.principle.value, finding.clause, finding.check
+        ('customer_focused_approach', '8.3', 'satisfaction.survey_offered')
     """
 
     principle: Principle = attrs.field(validator=_checks.instance_of(Principle))

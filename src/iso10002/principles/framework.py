@@ -38,7 +38,14 @@ _MINOR = FindingSeverity.MINOR
     ),
 )
 def published_policy(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 5.3: the organization commits to a policy it publishes and keeps current."""
+    """ISO 10002 5.3: the organization commits to a policy it publishes and keeps current.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> published_policy(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     policy = profile.policy
     if policy is None:
         return (
@@ -75,7 +82,14 @@ def published_policy(profile: ProcessProfile, context: CheckContext) -> tuple[Fi
     ),
 )
 def owner_and_authority(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 5.4: responsibility and authority are assigned, not assumed."""
+    """ISO 10002 5.4: responsibility and authority are assigned, not assumed.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> owner_and_authority(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     findings = []
     if profile.owner is None:
         findings.append(
@@ -102,7 +116,14 @@ def owner_and_authority(profile: ProcessProfile, context: CheckContext) -> tuple
     ),
 )
 def resources(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 6.4: enough people and capacity are set aside to handle complaints."""
+    """ISO 10002 6.4: enough people and capacity are set aside to handle complaints.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> resources(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     plan = profile.resources
     if plan is None:
         return (resources.finding(_MAJOR, "no resource plan for complaints handling is recorded"),)
@@ -137,7 +158,14 @@ def resources(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, 
     ),
 )
 def handler_training(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 4.14: the people who handle complaints are trained to."""
+    """ISO 10002 4.14: the people who handle complaints are trained to.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> handler_training(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     if not profile.handlers:
         return (handler_training.finding(_MAJOR, "no complaint handlers are listed"),)
     latest: dict[str, datetime] = {}

@@ -59,7 +59,18 @@ _APPOINTEE: dict[type[Event], str] = {
 def handler_not_complained_about(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.7: people complained about take no part in handling the complaint."""
+    """ISO 10002 4.7: people complained about take no part in handling the complaint.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> context = CheckContext(at=complaint.last_event_at)
+        >>> handler_not_complained_about(complaint, events, context)
+        ()
+    """
     named = complaint.persons_complained_about
     if not named:
         return ()
@@ -102,7 +113,17 @@ def handler_not_complained_about(
 def four_eyes_redress(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.7: large redress is decided by one person and approved by another."""
+    """ISO 10002 4.7: large redress is decided by one person and approved by another.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> four_eyes_redress(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     if not context.four_eyes_above or not complaint.decisions:
         return ()
     findings = []
@@ -148,7 +169,17 @@ def four_eyes_redress(
 def free_of_charge(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.8: handling a complaint costs the complainant nothing."""
+    """ISO 10002 4.8: handling a complaint costs the complainant nothing.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> free_of_charge(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     if not complaint.charges:
         return ()
     charged = [(i, e) for i, e in enumerate(history) if isinstance(e, ChargeRecorded)]

@@ -39,7 +39,17 @@ __all__ = ["root_cause_before_closure", "survey_offered"]
 def root_cause_before_closure(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 8.2: why the complaint arose is known before it is closed."""
+    """ISO 10002 8.2: why the complaint arose is known before it is closed.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> root_cause_before_closure(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     if complaint.closed_at is None and not complaint.reopenings:
         return ()
     first_closed = None
@@ -86,7 +96,17 @@ def root_cause_before_closure(
 def survey_offered(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 8.3: complainants are asked how satisfied they are with the handling."""
+    """ISO 10002 8.3: complainants are asked how satisfied they are with the handling.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> survey_offered(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     closed_at = complaint.closed_at
     if closed_at is None or complaint.survey_offered_at is not None:
         return ()

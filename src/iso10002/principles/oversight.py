@@ -37,7 +37,14 @@ _MINOR = FindingSeverity.MINOR
     ),
 )
 def corrective_actions(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 8.7: causes found in complaints are removed, and the removal is checked."""
+    """ISO 10002 8.7: causes found in complaints are removed, and the removal is checked.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> corrective_actions(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     actions = profile.corrective_actions
     if not actions:
         return (
@@ -75,7 +82,14 @@ def corrective_actions(profile: ProcessProfile, context: CheckContext) -> tuple[
     ),
 )
 def audit_schedule(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 8.5: the process is audited regularly, and independently."""
+    """ISO 10002 8.5: the process is audited regularly, and independently.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> audit_schedule(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     done = [a for a in profile.audits if a.at <= context.at]
     if not done:
         return (audit_schedule.finding(_MAJOR, "the process has never been audited"),)
@@ -108,7 +122,14 @@ def audit_schedule(profile: ProcessProfile, context: CheckContext) -> tuple[Find
     checks="Top management reviewed the process within the review_interval.",
 )
 def management_review(profile: ProcessProfile, context: CheckContext) -> tuple[Finding, ...]:
-    """ISO 10002 8.6: top management reviews the process regularly."""
+    """ISO 10002 8.6: top management reviews the process regularly.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.testing.builders import START, conforming_profile
+        >>> management_review(conforming_profile(START), CheckContext(at=START))
+        ()
+    """
     held = [r for r in profile.reviews if r.at <= context.at]
     if not held:
         return (

@@ -99,7 +99,17 @@ def _identifiers(person: Complainant) -> tuple[tuple[str, str], ...]:
 def personal_data_minimised(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.10: personal data only where it is needed, and only while it is needed."""
+    """ISO 10002 4.10: personal data only where it is needed, and only while it is needed.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> personal_data_minimised(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     person = complaint.complainant
     if person is None:  # anonymous, or already erased
         return ()
@@ -181,7 +191,17 @@ def _still_held(event: Event) -> list[str]:
 def redaction_respected(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.10: an erasure, once recorded, has really taken effect."""
+    """ISO 10002 4.10: an erasure, once recorded, has really taken effect.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> redaction_respected(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     if complaint.redacted_at is None:
         return ()
     erasures = [i for i, e in enumerate(history) if isinstance(e, Redacted)]

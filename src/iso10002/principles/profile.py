@@ -61,6 +61,11 @@ class ChannelOffer:
     ``country`` the ISO 3166 code of a telephone number's country (``"GB"`` brings in the
     UK basic-rate rule, DISP 1.3.1ADR); ``accessibility`` what the channel offers people
     who need it (``"text relay"``, ``"large print"``, ``"BSL video"``, ``"Welsh"``…).
+
+    Examples:
+        >>> offer = ChannelOffer(Channel.LETTER, "PO Box 1", accessibility=("large print",))
+        >>> offer.free_of_charge
+        True
     """
 
     channel: Channel = attrs.field(validator=_checks.instance_of(Channel))
@@ -76,6 +81,12 @@ class PublishedPolicy:
 
     ``approved_by`` is the member of top management who approved it (5.2 commitment);
     ``reviewed_at`` when it was last reviewed (``None``: not since publication).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> PublishedPolicy("3.2", datetime(2026, 1, 5, tzinfo=timezone.utc),
+        ...                 "https://example.org/complaints").approved_by is None
+        True
     """
 
     version: str = attrs.field(validator=_checks.required_text)
@@ -89,7 +100,14 @@ class PublishedPolicy:
 
 @attrs.frozen
 class Authority:
-    """Who may decide what (5.4): ``holder`` may ``scope``, up to ``redress_limit`` if set."""
+    """Who may decide what (5.4): ``holder`` may ``scope``, up to ``redress_limit`` if set.
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> limit = Money(Decimal("500"), "GBP")
+        >>> Authority("agent:bo", "decide complaints", limit).redress_limit.amount
+        Decimal('500')
+    """
 
     holder: str = attrs.field(validator=_checks.required_text)
     scope: str = attrs.field(validator=_checks.required_text)
@@ -100,7 +118,14 @@ class Authority:
 
 @attrs.frozen
 class TrainingRecord:
-    """A handler completed training on complaints handling (4.14 competence)."""
+    """A handler completed training on complaints handling (4.14 competence).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> TrainingRecord("agent:ana", "ISO 10002", at).handler
+        'agent:ana'
+    """
 
     handler: str = attrs.field(validator=_checks.required_text)
     course: str = attrs.field(validator=_checks.required_text)
@@ -113,6 +138,15 @@ class ResourcePlan:
 
     ``handlers``: people handling complaints; ``monthly_capacity``: complaints they can
     handle in a month; ``expected_monthly_volume``: complaints expected in a month.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> ResourcePlan(handlers=-1, monthly_capacity=10, expected_monthly_volume=5,
+        ...              planned_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+        Traceback (most recent call last):
+        ...
+        iso10002.errors.ValidationError: 1 invalid field:
+          - handlers: -1 is not a whole number of 0 or more
     """
 
     handlers: int = attrs.field(validator=_count)
@@ -123,7 +157,14 @@ class ResourcePlan:
 
 @attrs.frozen
 class AuditRecord:
-    """An audit of the complaints-handling process (8.5) and who carried it out."""
+    """An audit of the complaints-handling process (8.5) and who carried it out.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> AuditRecord(at, auditor="internal-audit:lee").scope
+        ''
+    """
 
     at: datetime = attrs.field(converter=_checks.to_utc, validator=_checks.aware)
     auditor: str = attrs.field(validator=_checks.required_text)
@@ -132,7 +173,14 @@ class AuditRecord:
 
 @attrs.frozen
 class ManagementReview:
-    """A management review of the complaints-handling process (8.6)."""
+    """A management review of the complaints-handling process (8.6).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> ManagementReview(at, chaired_by="board:chair").decisions
+        ()
+    """
 
     at: datetime = attrs.field(converter=_checks.to_utc, validator=_checks.aware)
     chaired_by: str = attrs.field(validator=_checks.required_text)
@@ -145,6 +193,12 @@ class CorrectiveAction:
 
     ``root_cause`` is the :class:`~iso10002.model.RootCause` category it answers (``None``:
     not linked); ``due``, ``completed_at`` and ``verified_at`` track it to a checked end.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> CorrectiveAction(reference="CA-1", description="Fix the batch job",
+        ...                  opened_at=datetime(2026, 1, 5, tzinfo=timezone.utc)).root_cause is None
+        True
     """
 
     reference: str = attrs.field(validator=_checks.required_text)
@@ -168,6 +222,11 @@ class ProcessProfile:
 
     Everything but ``organization`` is optional; what is missing is reported by the check
     that needs it. ``country`` (ISO 3166) applies to channels that do not give their own.
+
+    Examples:
+        >>> from iso10002.serialization import from_json
+        >>> from_json('{"organization": "Acme", "country": "GB"}', ProcessProfile).channels
+        ()
     """
 
     organization: str = attrs.field(validator=_checks.required_text)

@@ -57,7 +57,17 @@ def _reachable(person: Complainant) -> bool:
 def receipt_fields(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 7.2: the record of receipt is complete enough to handle the complaint."""
+    """ISO 10002 7.2: the record of receipt is complete enough to handle the complaint.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> receipt_fields(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     required = context.receipt_fields
     missing: list[tuple[FindingSeverity, str]] = []
     person = complaint.complainant
@@ -130,7 +140,17 @@ def _problem_refs(history: Sequence[Event], versions: Sequence[int | None]) -> t
 def record_complete(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.9: the record is complete, matches its history, and its chain verifies."""
+    """ISO 10002 4.9: the record is complete, matches its history, and its chain verifies.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> record_complete(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     findings: list[Finding] = []
     problems = context.integrity_problems(complaint.id)
     if problems:
@@ -207,7 +227,17 @@ def record_complete(
 def accountable_actors(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.12: someone identifiable is accountable for every event."""
+    """ISO 10002 4.12: someone identifiable is accountable for every event.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> accountable_actors(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     # Each distinct actor is judged once per run (the context remembers), not per event.
     verdict = context.actor_problem
     wrong = {actor: problem for actor in {e.actor for e in history} if (problem := verdict(actor))}
@@ -258,7 +288,17 @@ _NEEDS_OWNER = frozenset(
 def named_owner(
     complaint: Complaint, history: Sequence[Event], context: CheckContext
 ) -> tuple[Finding, ...]:
-    """ISO 10002 4.12: every complaint being handled has someone who owns it."""
+    """ISO 10002 4.12: every complaint being handled has someone who owns it.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext
+        >>> from iso10002.replay import replay
+        >>> from iso10002.testing.builders import conforming_history
+        >>> events = conforming_history()
+        >>> complaint = replay(events)
+        >>> named_owner(complaint, events, CheckContext(at=complaint.last_event_at))
+        ()
+    """
     if (
         complaint.state not in _NEEDS_OWNER
         or complaint.assignee is not None

@@ -97,11 +97,22 @@ class Registry:
 
     @classmethod
     def builtin(cls) -> Registry:
-        """A new registry holding the built-in checks only."""
+        """A new registry holding the built-in checks only.
+
+        Examples:
+            >>> len(Registry.builtin()) == len(BUILTIN_CHECKS)
+            True
+        """
         return cls(BUILTIN_CHECKS)
 
     def add(self, check: AnyCheck, *, replace: bool = False) -> AnyCheck:
-        """Register ``check`` (made with ``complaint_check`` or ``process_check``); return it."""
+        """Register ``check`` (made with ``complaint_check`` or ``process_check``); return it.
+
+        Examples:
+            >>> from iso10002.principles.handling import free_of_charge
+            >>> Registry().add(free_of_charge).name
+            'charges.free_of_charge'
+        """
         if not isinstance(check, (ComplaintCheck, ProcessCheck)):
             raise ConfigurationError(
                 f"{check!r} is not a check; make one with complaint_check() or process_check()"
@@ -117,7 +128,17 @@ class Registry:
     def complaint_check(
         self, name: str, *, principle: Principle, checks: str, clause: str | None = None
     ) -> Callable[[ComplaintCheckFunction], ComplaintCheck]:
-        """Decorator: make a complaint check of the function and register it here."""
+        """Decorator: make a complaint check of the function and register it here.
+
+        Examples:
+            >>> registry = Registry()
+            >>> @registry.complaint_check(
+            ...     "acme.nothing", principle=Principle.CHARGES, checks="Nothing.")
+            ... def nothing(complaint, history, context):
+            ...     return ()
+            >>> [c.name for c in registry.complaint_checks]
+            ['acme.nothing']
+        """
         make = complaint_check(name, principle=principle, checks=checks, clause=clause)
 
         def register(function: ComplaintCheckFunction) -> ComplaintCheck:
@@ -130,7 +151,17 @@ class Registry:
     def process_check(
         self, name: str, *, principle: Principle, checks: str, clause: str | None = None
     ) -> Callable[[ProcessCheckFunction], ProcessCheck]:
-        """Decorator: make a process check of the function and register it here."""
+        """Decorator: make a process check of the function and register it here.
+
+        Examples:
+            >>> registry = Registry()
+            >>> @registry.process_check("acme.owner", principle=Principle.COMMITMENT, clause="5.4",
+            ...                         checks="An owner is named.")
+            ... def owner(profile, context):
+            ...     return ()
+            >>> [c.scope.value for c in registry.process_checks]
+            ['process']
+        """
         make = process_check(name, principle=principle, checks=checks, clause=clause)
 
         def register(function: ProcessCheckFunction) -> ProcessCheck:
@@ -141,7 +172,14 @@ class Registry:
         return register
 
     def remove(self, name: str) -> None:
-        """Unregister the check called ``name``."""
+        """Unregister the check called ``name``.
+
+        Examples:
+            >>> registry = Registry.builtin()
+            >>> registry.remove("satisfaction.survey_offered")
+            >>> "satisfaction.survey_offered" in registry
+            False
+        """
         if name not in self._checks:
             raise ConfigurationError(f"no check named {name!r} is registered")
         del self._checks[name]
@@ -161,11 +199,22 @@ class Registry:
         return copy
 
     def copy(self) -> Registry:
-        """A registry with the same checks, changed independently of this one."""
+        """A registry with the same checks, changed independently of this one.
+
+        Examples:
+            >>> copy = DEFAULT_REGISTRY.copy()
+            >>> copy is DEFAULT_REGISTRY, len(copy) == len(DEFAULT_REGISTRY)
+            (False, True)
+        """
         return Registry(self._checks.values())
 
     def get(self, name: str) -> AnyCheck:
-        """The check called ``name``."""
+        """The check called ``name``.
+
+        Examples:
+            >>> DEFAULT_REGISTRY.get("objectivity.four_eyes_redress").clause
+            '4.7'
+        """
         try:
             return self._checks[name]
         except KeyError:

@@ -43,7 +43,12 @@ __all__ = ["ConformanceReport", "PrincipleResult", "PrincipleStatus"]
 
 
 class PrincipleStatus(str, Enum):
-    """A principle's result: ``pass``, ``fail``, or ``not_checked`` (no check of it ran)."""
+    """A principle's result: ``pass``, ``fail``, or ``not_checked`` (no check of it ran).
+
+    Examples:
+        >>> PrincipleStatus("not_checked") is PrincipleStatus.NOT_CHECKED
+        True
+    """
 
     PASS = "pass"
     FAIL = "fail"
@@ -52,7 +57,18 @@ class PrincipleStatus(str, Enum):
 
 @attrs.frozen(kw_only=True)
 class PrincipleResult:
-    """One principle's line in the report: its clause, result, checks and finding counts."""
+    """One principle's line in the report: its clause, result, checks and finding counts.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from iso10002.principles.conformance import check_conformance
+        >>> from iso10002.principles.context import CheckContext
+        >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+        >>> report = check_conformance([], CheckContext(at=at))
+        >>> result = report.result(Principle.CHARGES)
+        >>> result.clause, result.status.value, result.findings
+        ('4.8', 'not_checked', 0)
+    """
 
     principle: Principle
     clause: str
@@ -115,6 +131,13 @@ class ConformanceReport:
     A principle fails when one of its findings is at ``fail_at`` or above (``minor`` by
     default; ``info`` findings never fail). ``checks`` lists every check the run used.
     Build one with :func:`~iso10002.principles.check_conformance`.
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> report = ConformanceReport(at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+        ...     complaints_checked=0, profile_checked=False, checks=(), findings=())
+        >>> report.passed, len(report.results)
+        (True, 14)
     """
 
     at: datetime
@@ -223,7 +246,15 @@ class ConformanceReport:
         }
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """:meth:`to_data` as a JSON string."""
+        """:meth:`to_data` as a JSON string.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> report = ConformanceReport(at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+            ...     complaints_checked=0, profile_checked=False, checks=(), findings=())
+            >>> report.to_json()[:46]
+            '{"at": "2026-01-05T00:00:00+00:00", "complaint'
+        """
         return json.dumps(self.to_data(), ensure_ascii=False, indent=indent)
 
     # --- text ------------------------------------------------------------------------------
@@ -233,6 +264,13 @@ class ConformanceReport:
 
         At most ``limit`` findings are shown per clause of each principle; the rest are
         counted.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> report = ConformanceReport(at=datetime(2026, 1, 5, tzinfo=timezone.utc),
+            ...     complaints_checked=0, profile_checked=False, checks=(), findings=())
+            >>> print(report.to_text().splitlines()[0])
+            ISO 10002 conformance at 05 Jan 2026 00:00 UTC: PASSED
         """
         lines = [
             f"ISO 10002 conformance at {self.at:%d %b %Y %H:%M} UTC: "

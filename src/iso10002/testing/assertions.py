@@ -109,6 +109,11 @@ def assert_conforms(
     event), a history of one complaint (judged as of its latest event) or a report already
     made. ``context`` replaces the context built for you. Findings below ``fail_at``, and
     those of the checks named in ``ignore``, do not fail the assertion.
+
+    Examples:
+        >>> from iso10002.testing.builders import conforming_history
+        >>> assert_conforms(conforming_history()).complaints_checked
+        1
     """
     report = _report(
         subject,
