@@ -2,7 +2,9 @@
 
 ``{{ lifecycle_diagram }}`` and ``{{ lifecycle_table }}`` are replaced by renderings of
 ``ComplaintLifecycle``, so the diagram in the docs can never drift from the class;
-``{{ sla_presets_table }}`` by the table of SLA presets with their sources.
+``{{ sla_presets_table }}`` by the table of SLA presets with their sources;
+``{{ clauses_table }}`` and ``{{ audit_checklist }}`` by the principles' clause table and the
+checklist of the registered checks.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from iso10002.lifecycle import rules_table, state_diagram
 from iso10002.sla.presets import markdown_table
+from iso10002.principles import audit_checklist, clauses_table
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:
@@ -19,4 +22,6 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
         markdown.replace("{{ lifecycle_diagram }}", state_diagram())
         .replace("{{ lifecycle_table }}", rules_table())
         .replace("{{ sla_presets_table }}", markdown_table())
+        .replace("{{ clauses_table }}", clauses_table())
+        .replace("{{ audit_checklist }}", audit_checklist().to_markdown())
     )

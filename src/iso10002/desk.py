@@ -53,6 +53,7 @@ from iso10002.events import (
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -85,6 +86,7 @@ from iso10002.model import (
     Complexity,
     ContactMethod,
     Impact,
+    Money,
     Outcome,
     Redress,
     RemedyRequest,
@@ -715,6 +717,39 @@ class ComplaintsDesk:
             complaint_id,
             expected_version,
             lambda now: NoteAdded(at=now, actor=actor, text=text, internal=internal),
+            at,
+        )
+
+    def record_charge(
+        self,
+        complaint_id: str,
+        *,
+        actor: str,
+        amount: Money,
+        reason: str,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Record that the complainant was asked to pay something (ISO 10002 4.8 charges).
+
+        Handling should be free to the complainant; the record keeps the fact so that the
+        charges check in :mod:`iso10002.principles` reports it.
+
+        Examples:
+            >>> from decimal import Decimal
+            >>> from iso10002.storage import InMemoryStore
+            >>> from iso10002.testing.builders import history_to
+            >>> store = InMemoryStore()
+            >>> c = store.create(history_to("acknowledged"))
+            >>> ComplaintsDesk(store).record_charge(
+            ...     c.id, actor="billing", amount=Money(Decimal("5.00"), "GBP"),
+            ...     reason="postage for returned documents").charges
+            (Money(amount=Decimal('5.00'), currency='GBP'),)
+        """
+        return self._record(
+            complaint_id,
+            expected_version,
+            lambda now: ChargeRecorded(at=now, actor=actor, amount=amount, reason=reason),
             at,
         )
 
