@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from iso10002.lifecycle import rules_table, state_diagram
-from iso10002.sla.presets import markdown_table
 from iso10002.principles import audit_checklist, clauses_table
+from iso10002.sla.presets import markdown_table
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:
