@@ -86,6 +86,9 @@ class CheckSpec:
     """A check's description without its function: what reports and checklists show.
 
     ``name`` is the stable id, ``checks`` one sentence saying what it verifies.
+    ``needs_policy``: the check reads an :class:`~iso10002.sla.SlaPolicy`'s targets, so a
+    run whose context has none does not run it (its principle is then *not checked*, never
+    passed by default).
 
     Examples:
         >>> from iso10002.principles.handling import free_of_charge
@@ -98,6 +101,19 @@ class CheckSpec:
     clause: str = attrs.field(validator=_checks.required_text)
     checks: str = attrs.field(validator=_checks.required_text)
     scope: Scope = attrs.field(validator=_checks.instance_of(Scope))
+    needs_policy: bool = attrs.field(default=False, validator=_checks.instance_of(bool))
+
+    def runs_with(self, context: CheckContext) -> bool:
+        """Whether a run with ``context`` has what this check needs.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from iso10002.principles.timeliness import acknowledged_in_time
+            >>> bare = CheckContext(at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+            >>> acknowledged_in_time.spec.runs_with(bare)
+            False
+        """
+        return not self.needs_policy or context.sla_policy is not None
 
 
 class Check:
@@ -193,7 +209,13 @@ class ProcessCheck(Check):
 
 
 def _spec(
-    name: str, principle: Principle, clause: str | None, checks: str, scope: Scope
+    name: str,
+    principle: Principle,
+    clause: str | None,
+    checks: str,
+    scope: Scope,
+    *,
+    needs_policy: bool = False,
 ) -> CheckSpec:
     if not isinstance(principle, Principle):
         raise ConfigurationError(
@@ -202,17 +224,23 @@ def _spec(
     # A check that names no clause cites its principle's, from the one table.
     number = clause if clause is not None else PRINCIPLES[principle].number
     try:
-        return CheckSpec(name, principle, number, checks, scope)
+        return CheckSpec(name, principle, number, checks, scope, needs_policy)
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(f"check {name!r}: {exc}") from None
 
 
 def complaint_check(
-    name: str, *, principle: Principle, checks: str, clause: str | None = None
+    name: str,
+    *,
+    principle: Principle,
+    checks: str,
+    clause: str | None = None,
+    needs_policy: bool = False,
 ) -> Callable[[ComplaintCheckFunction], ComplaintCheck]:
     """Make a :class:`ComplaintCheck` of a function (not registered: see ``Registry``).
 
-    ``clause`` defaults to the principle's clause in :data:`~iso10002.principles.PRINCIPLES`.
+    ``clause`` defaults to the principle's clause in :data:`~iso10002.principles.PRINCIPLES`;
+    ``needs_policy=True`` runs it only when the context carries an SLA policy.
 
     Examples:
         >>> from iso10002.principles.clauses import Principle
@@ -223,7 +251,7 @@ def complaint_check(
         '4.8'
     """
 
-    spec = _spec(name, principle, clause, checks, Scope.COMPLAINT)
+    spec = _spec(name, principle, clause, checks, Scope.COMPLAINT, needs_policy=needs_policy)
 
     def make(function: ComplaintCheckFunction) -> ComplaintCheck:
         return ComplaintCheck(spec, function)

@@ -54,11 +54,11 @@ def check_complaint(
         >>> check_complaint(replay(events), events, CheckContext(at=events[-1].at))
         ()
     """
-    checks = (registry or DEFAULT_REGISTRY).complaint_checks
     context = _context(context)
     found: list[Finding] = []
-    for check in checks:
-        found.extend(check.function(complaint, history, context))
+    for check in (registry or DEFAULT_REGISTRY).complaint_checks:
+        if check.spec.runs_with(context):
+            found.extend(check.function(complaint, history, context))
     return tuple(found)
 
 
@@ -96,7 +96,8 @@ def check_conformance(
     """Check every ``(complaint, history)`` pair, and the profile if given; report.
 
     The checks are those of ``registry`` (:data:`DEFAULT_REGISTRY` by default) when the run
-    starts. Principles with a finding at ``fail_at`` or above fail.
+    starts, less those the context lacks what they need (an SLA policy): the report lists
+    the checks that ran. Principles with a finding at ``fail_at`` or above fail.
 
     Examples:
         >>> from iso10002.replay import replay
@@ -111,7 +112,9 @@ def check_conformance(
     context = _context(context)
     if not isinstance(fail_at, FindingSeverity):
         raise ConfigurationError(f"fail_at: expected a FindingSeverity, got {fail_at!r}")
-    functions = tuple(check.function for check in chosen.complaint_checks)
+    functions = tuple(
+        check.function for check in chosen.complaint_checks if check.spec.runs_with(context)
+    )
     found: list[Finding] = []
     extend = found.extend
     count = 0
@@ -127,6 +130,6 @@ def check_conformance(
         complaints_checked=count,
         profile_checked=profile is not None,
         fail_at=fail_at,
-        checks=chosen.specs,
+        checks=tuple(spec for spec in chosen.specs if spec.runs_with(context)),
         findings=tuple(found),
     )

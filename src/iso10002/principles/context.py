@@ -33,7 +33,8 @@ from iso10002.desk import DeskPolicy
 from iso10002.errors import ValidationError
 from iso10002.integrity import IntegrityProblem, IntegrityReport
 from iso10002.lifecycle import LifecycleRules
-from iso10002.model import Money
+from iso10002.model import Complaint, Money
+from iso10002.sla.policy import SlaEvaluation, SlaPolicy
 
 __all__ = [
     "DEFAULT_RECEIPT_FIELDS",
@@ -186,6 +187,10 @@ class CheckContext:
     _verdicts: dict[str, ActorProblem | None] = attrs.field(
         init=False, eq=False, repr=False, factory=dict
     )
+    # The SLA checks run one after another on the same complaint: the latest evaluation.
+    _sla_memo: list[tuple[Complaint, SlaEvaluation]] = attrs.field(
+        init=False, eq=False, repr=False, factory=list
+    )
 
     @_limits.default
     def _prepare_limits(self) -> Mapping[str, Decimal]:
@@ -202,6 +207,24 @@ class CheckContext:
     @_placeholders.default
     def _prepare_placeholders(self) -> frozenset[str]:
         return frozenset(name.strip().casefold() for name in self.unaccountable_actors)
+
+    @property
+    def sla_policy(self) -> SlaPolicy | None:
+        """``policy`` when it is an :class:`~iso10002.sla.SlaPolicy` (the SLA checks read it).
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from iso10002.sla import presets
+            >>> at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+            >>> CheckContext(at=at, policy=presets.get("cfpb.portal")).sla_policy.name
+            'cfpb.portal'
+        """
+        return self.policy if isinstance(self.policy, SlaPolicy) else None
+
+    @property
+    def sla_memo(self) -> list[tuple[Complaint, SlaEvaluation]]:
+        """Scratch space the SLA checks share: the latest ``(complaint, evaluation)``."""
+        return self._sla_memo
 
     @property
     def lifecycle_rules(self) -> LifecycleRules:

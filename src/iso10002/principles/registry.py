@@ -31,6 +31,7 @@ from iso10002.principles import (
     oversight,
     privacy,
     record,
+    timeliness,
 )
 from iso10002.principles.checks import (
     CheckSpec,
@@ -63,6 +64,9 @@ BUILTIN_CHECKS: tuple[AnyCheck, ...] = (
     decisions.recourse_explained,
     learning.root_cause_before_closure,
     learning.survey_offered,
+    timeliness.acknowledged_in_time,
+    timeliness.response_deadlines_met,
+    timeliness.kept_informed,
     # Process checks.
     framework.published_policy,
     framework.owner_and_authority,

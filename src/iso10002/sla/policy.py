@@ -361,9 +361,18 @@ class SlaPolicy:
         )
 
     def evaluate(
-        self, complaint: Complaint, at: datetime, *, explain: bool = True
+        self,
+        complaint: Complaint,
+        at: datetime,
+        *,
+        explain: bool = True,
+        stages: Iterable[Stage] | None = None,
     ) -> SlaEvaluation:
         """Every applicable target of ``complaint`` at ``at`` (``explain=False``: no words).
+
+        ``stages`` limits the evaluation to targets of those stages, for bulk checks that
+        need one (the other targets still inform it: a met early resolution waives a
+        final response all the same).
 
         Examples:
             >>> from datetime import timedelta
@@ -374,14 +383,22 @@ class SlaPolicy:
             >>> ev = policy.evaluate(c, c.received_at + timedelta(days=60))
             >>> [s.name for s in ev.breached]
             ['acknowledge', 'final_response']
+            >>> later = c.received_at + timedelta(days=60)
+            >>> [s.name for s in policy.evaluate(c, later, stages=[Stage.ACKNOWLEDGE]).targets]
+            ['acknowledge']
         """
         at = instant(at)
         from iso10002.sla._evaluate import Evaluator
 
         targets = self.targets_for(complaint)
+        wanted = None if stages is None else frozenset(stages)
         evaluator = Evaluator(self, complaint, at, explain, targets)
-        statuses = [evaluator.status(target) for target in targets]
-        if self.retention is not None:
+        statuses = [
+            evaluator.status(target)
+            for target in targets
+            if wanted is None or target.stage in wanted
+        ]
+        if self.retention is not None and (wanted is None or Stage.RETENTION in wanted):
             statuses.append(evaluator.retention(self.retention))
         return SlaEvaluation(complaint.id, at, self.name, tuple(statuses))
 
