@@ -4,7 +4,8 @@ One run, printed as Markdown tables (never asserted in tests):
 
 1. every built-in complaint check (the SLA ones on the FCA DISP preset) over 25,000, 50,000
    and 100,000 complaints, with the store's integrity report in the context (how a host runs
-   it: the store verified its chains once), and over 100,000 again verifying each history by replaying it instead;
+   it: the store verified its chains once), and over 100,000 again verifying each history
+   by replaying it instead;
 2. the cost of each check per complaint, so a new check can be judged against the budget.
 
 No peer implements ISO 10002 checks (reference/peers.md, section 0), so the baselines are the
