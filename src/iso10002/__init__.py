@@ -79,7 +79,13 @@ from iso10002.model import (
     VulnerabilityDriver,
 )
 from iso10002.replay import apply, replay
-from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, RecordedEvent
+from iso10002.storage import (
+    ComplaintQuery,
+    ComplaintStore,
+    InMemoryStore,
+    RecordedEvent,
+    SQLiteStore,
+)
 
 __all__ = [
     "TRANSITIONS",
@@ -141,6 +147,7 @@ __all__ = [
     "ResponseRejected",
     "RootCause",
     "RootCauseRecorded",
+    "SQLiteStore",
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",
