@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, timedelta
@@ -200,6 +201,38 @@ class _Connections:
             db.close()
 
 
+class _RecentSnapshots:
+    """Snapshots this store wrote or read lately, by ``(id, version)``.
+
+    A complaint's version names one snapshot for good (every write adds an event), so a hit
+    spares parsing the JSON again: the desk reads a complaint and then appends to it, and
+    the append needs the same snapshot.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._items: OrderedDict[str, Complaint] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, complaint_id: str, version: int) -> Complaint | None:
+        with self._lock:
+            found = self._items.get(complaint_id)
+            if found is None or found.version != version:
+                return None
+            self._items.move_to_end(complaint_id)
+            return found
+
+    def put(self, snapshot: Complaint) -> None:
+        with self._lock:
+            known = self._items.get(snapshot.id)
+            if known is not None and known.version > snapshot.version:
+                return  # a slower thread must not replace a newer snapshot
+            self._items[snapshot.id] = snapshot
+            self._items.move_to_end(snapshot.id)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
 class SQLiteStore:
     """A :class:`~iso10002.storage.protocol.ComplaintStore` in one SQLite file.
 
@@ -263,6 +296,7 @@ class SQLiteStore:
                 self._remove_new_file(self._path)
             raise
         self._pool = _Connections(self._connect, first, limit=1 if memory else 1 << 16)
+        self._recent = _RecentSnapshots()
 
     @classmethod
     def memory(cls, *, clock: Clock = system_clock) -> SQLiteStore:
@@ -347,17 +381,18 @@ class SQLiteStore:
                         "INSERT INTO idempotency_keys (key, complaint_id) VALUES (?, ?)",
                         (idempotency_key, complaint_id),
                     )
+        self._recent.put(snapshot)
         return snapshot
 
     def get(self, complaint_id: str) -> Complaint:
         """The current snapshot. See :meth:`ComplaintStore.get`."""
         with self._errors(), self._pool.use() as db:
             row = db.execute(
-                "SELECT snapshot FROM complaints WHERE id = ?", (complaint_id,)
+                "SELECT version, snapshot FROM complaints WHERE id = ?", (complaint_id,)
             ).fetchone()
         if row is None:
             raise NotFound(complaint_id)
-        return self._snapshot(complaint_id, row[0])
+        return self._snapshot(complaint_id, row[1], version=row[0])
 
     def history(self, complaint_id: str) -> tuple[Event, ...]:
         """Every event, oldest first. See :meth:`ComplaintStore.history`."""
@@ -402,6 +437,7 @@ class SQLiteStore:
                     next_due=due,
                 )
                 db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
+        self._recent.put(snapshot)
         return snapshot
 
     def find(self, query: ComplaintQuery = ComplaintQuery()) -> Iterator[Complaint]:
@@ -535,6 +571,7 @@ class SQLiteStore:
                 )
                 db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
             self.checkpoint()
+        self._recent.put(snapshot)
         return snapshot
 
     def close(self) -> None:
@@ -683,14 +720,22 @@ class SQLiteStore:
                 raise
             db.execute("COMMIT")
 
-    def _snapshot(self, complaint_id: str, text: str) -> Complaint:
+    def _snapshot(self, complaint_id: str, text: str, *, version: int | None = None) -> Complaint:
+        """The snapshot stored as ``text``; with its ``version``, from the cache if it is there."""
+        if version is not None:
+            cached = self._recent.get(complaint_id, version)
+            if cached is not None:
+                return cached
         try:
-            return snapshot_from_json(text)
+            snapshot = snapshot_from_json(text)
         except (ValidationError, ValueError) as exc:
             raise IntegrityViolation(
                 f"{self._name}: the stored snapshot of {complaint_id!r} cannot be read ({exc}); "
                 "run verify_integrity()"
             ) from exc
+        if version is not None:
+            self._recent.put(snapshot)
+        return snapshot
 
     def _unseal(self, complaint_id: str, public: str, personal: str | None) -> Event:
         try:
@@ -725,7 +770,7 @@ class SQLiteStore:
         version, head, text = row
         if version != expected_version:
             raise ConcurrencyConflict(complaint_id, expected_version, version)
-        return self._snapshot(complaint_id, text), head
+        return self._snapshot(complaint_id, text, version=version), head
 
     def _complaint_row(
         self, snapshot: Complaint, head: str, next_due: datetime | None
