@@ -39,6 +39,7 @@ def _demo_file(args: argparse.Namespace) -> Path:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    quarter = Quarter.parse(args.quarter)  # before any file is created
     path = _demo_file(args)
     try:
         # NORMAL durability: a simulation need not wait for the disk at every step.
@@ -48,7 +49,6 @@ def _demo(args: argparse.Namespace) -> int:
     with store:
         if store.count():
             raise ValueError(f"{path} already holds complaints; give a new --db or --dir")
-        quarter = Quarter.parse(args.quarter)
         progress = None if args.quiet or args.complaints < 200 else ProgressBar("simulating")
         result = simulate(
             store, complaints=args.complaints, seed=args.seed, quarter=quarter, progress=progress

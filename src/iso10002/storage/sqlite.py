@@ -20,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -94,11 +95,21 @@ _INSERT_COMPLAINT = (
     f"INSERT INTO complaints ({', '.join(_COMPLAINT_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _COMPLAINT_COLUMNS)})"
 )
-_UPDATE_COMPLAINT = (
-    "UPDATE complaints SET "
-    + ", ".join(f"{c} = :{c}" for c in _COMPLAINT_COLUMNS if c != "id")
-    + " WHERE id = :id AND version = :expected AND head = :previous"
+_QUERY_COLUMNS = tuple(
+    c for c in _COMPLAINT_COLUMNS if c not in {"id", "version", "head", "snapshot"}
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _update_statement(changed: tuple[str, ...]) -> str:
+    """The conditional UPDATE that writes the version, head, snapshot and ``changed`` columns."""
+    columns = ("version", "head", "snapshot", *changed)
+    return (
+        f"UPDATE complaints SET {', '.join(f'{c} = :{c}' for c in columns)} "
+        "WHERE id = :id AND version = :expected AND head = :previous"
+    )
+
+
 _EVENT_COLUMNS = "complaint_id, version, event_type, at, actor, public, personal, previous, digest"
 _INSERT_EVENT = (
     f"INSERT INTO events ({_EVENT_COLUMNS}, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -423,19 +434,12 @@ class SQLiteStore:
             raise ValidationError(["events: nothing to append"])
         due = None if next_due is None else instant(next_due, "next_due")
         with self._errors():
-            current, head = self._current(complaint_id, expected_version)
-            snapshot = apply(current, events)
-            rows = seal_all(complaint_id, events, current.version, head)
+            stored = self._current(complaint_id, expected_version)
+            snapshot = apply(stored.snapshot, events)
+            rows = seal_all(complaint_id, events, stored.snapshot.version, stored.head)
             recorded = to_micros(self._clock())
             with self._transaction() as db:
-                self._replace(
-                    db,
-                    snapshot,
-                    expected=current.version,
-                    previous=head,
-                    head=rows[-1].digest,
-                    next_due=due,
-                )
+                self._replace(db, stored, snapshot, rows[-1].digest, due)
                 db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
         self._recent.put(snapshot)
         return snapshot
@@ -548,22 +552,13 @@ class SQLiteStore:
         See :meth:`ComplaintStore.redact`.
         """
         with self._errors():
-            current, head = self._current(complaint_id, expected_version)
-            snapshot = apply(current, [redaction])
-            rows = seal_all(complaint_id, [redaction], current.version, head)
+            stored = self._current(complaint_id, expected_version)
+            snapshot = apply(stored.snapshot, [redaction])
+            rows = seal_all(complaint_id, [redaction], stored.snapshot.version, stored.head)
             recorded = to_micros(self._clock())
             with self._transaction() as db:
-                due = db.execute(
-                    "SELECT next_due FROM complaints WHERE id = ?", (complaint_id,)
-                ).fetchone()[0]
-                self._replace(
-                    db,
-                    snapshot,
-                    expected=current.version,
-                    previous=head,
-                    head=rows[-1].digest,
-                    next_due=None if due is None else from_micros(due),
-                )
+                due = None if stored.next_due is None else from_micros(stored.next_due)
+                self._replace(db, stored, snapshot, rows[-1].digest, due)
                 db.execute(
                     "UPDATE events SET personal = NULL "
                     "WHERE complaint_id = ? AND personal IS NOT NULL",
@@ -760,17 +755,18 @@ class SQLiteStore:
             raise NotFound(complaint_id)
         return int(row[0])
 
-    def _current(self, complaint_id: str, expected_version: int) -> tuple[Complaint, str]:
+    def _current(self, complaint_id: str, expected_version: int) -> _Stored:
         with self._pool.use() as db:
             row = db.execute(
-                "SELECT version, head, snapshot FROM complaints WHERE id = ?", (complaint_id,)
+                "SELECT version, head, next_due, snapshot FROM complaints WHERE id = ?",
+                (complaint_id,),
             ).fetchone()
         if row is None:
             raise NotFound(complaint_id)
-        version, head, text = row
+        version, head, next_due, text = row
         if version != expected_version:
             raise ConcurrencyConflict(complaint_id, expected_version, version)
-        return self._snapshot(complaint_id, text, version=version), head
+        return _Stored(self._snapshot(complaint_id, text, version=version), head, next_due)
 
     def _complaint_row(
         self, snapshot: Complaint, head: str, next_due: datetime | None
@@ -783,19 +779,25 @@ class SQLiteStore:
     def _replace(
         self,
         db: sqlite3.Connection,
+        stored: _Stored,
         snapshot: Complaint,
-        *,
-        expected: int,
-        previous: str,
         head: str,
         next_due: datetime | None,
     ) -> None:
+        """Write the new snapshot if the complaint is still as ``stored`` says; else a conflict.
+
+        Only the query columns whose values change are written, so SQLite leaves the other
+        indexes alone: fewer pages per commit, and each durable commit is that much cheaper.
+        """
+        before = query_columns(stored.snapshot, None)
+        before["next_due"] = stored.next_due
         row = self._complaint_row(snapshot, head, next_due)
-        row["expected"] = expected
-        row["previous"] = previous
-        if db.execute(_UPDATE_COMPLAINT, row).rowcount != 1:
+        changed = tuple(c for c in _QUERY_COLUMNS if row[c] != before[c])
+        row["expected"] = stored.snapshot.version
+        row["previous"] = stored.head
+        if db.execute(_update_statement(changed), row).rowcount != 1:
             actual = self._require(db, snapshot.id)
-            raise ConcurrencyConflict(snapshot.id, expected, actual)
+            raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
 
     def _prepare(
         self, history: Sequence[Event], next_due: Callable[[Complaint], datetime | None] | None
@@ -931,6 +933,15 @@ class SQLiteStore:
         if found:
             return found
         return _check_columns(complaint_id, rows, columns, snapshot)
+
+
+@attrs.frozen
+class _Stored:
+    """A complaint as read before a write: the write succeeds only if it is still so."""
+
+    snapshot: Complaint
+    head: str
+    next_due: int | None
 
 
 @attrs.frozen
