@@ -27,7 +27,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -291,21 +291,15 @@ class SQLiteStore:
         memory = os.fspath(path) == ":memory:"
         self._path = None if memory else Path(path).absolute()
         self._name = ":memory:" if self._path is None else str(self._path)
-        created = self._path is not None and not self._path.exists()
         if self._path is not None:
             check_file(self._path)
-        try:
-            with database_errors(self._name):
-                first = self._connect()
-                try:
-                    self._schema_version = open_store_file(first, self._name, wal=not memory)
-                except BaseException:
-                    first.close()
-                    raise
-        except BaseException:
-            if created and self._path is not None:
-                self._remove_new_file(self._path)
-            raise
+        with database_errors(self._name):
+            first = self._connect()
+            try:
+                self._schema_version = open_store_file(first, self._name, wal=not memory)
+            except BaseException:
+                first.close()
+                raise
         self._pool = _Connections(self._connect, first, limit=1 if memory else 1 << 16)
         self._recent = _RecentSnapshots()
 
@@ -689,16 +683,6 @@ class SQLiteStore:
             db.close()
             raise
         return db
-
-    @staticmethod
-    def _remove_new_file(path: Path) -> None:
-        for leftover in (
-            path,
-            path.with_name(path.name + "-wal"),
-            path.with_name(path.name + "-shm"),
-        ):
-            with suppress(FileNotFoundError):
-                leftover.unlink()
 
     def _errors(self) -> AbstractContextManager[None]:
         return database_errors(self._name)
