@@ -261,13 +261,15 @@ class SQLiteStore:
     Examples:
         >>> import tempfile, pathlib
         >>> from iso10002.testing.builders import history_to
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> with SQLiteStore(folder / "complaints.sqlite3") as store:
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = pathlib.Path(folder.name) / "complaints.sqlite3"
+        >>> with SQLiteStore(path) as store:
         ...     store.create(history_to("closed")).state.value
         'closed'
-        >>> with SQLiteStore(folder / "complaints.sqlite3") as store:  # and it is still there
+        >>> with SQLiteStore(path) as store:  # and it is still there
         ...     store.count(), store.schema_version
         (1, 1)
+        >>> folder.cleanup()
     """
 
     def __init__(
@@ -296,7 +298,12 @@ class SQLiteStore:
         with database_errors(self._name):
             first = self._connect()
             try:
-                self._schema_version = open_store_file(first, self._name, wal=not memory)
+                self._schema_version = open_store_file(
+                    first,
+                    self._name,
+                    wal=not memory,
+                    busy_timeout=busy_timeout.total_seconds(),
+                )
             except BaseException:
                 first.close()
                 raise
@@ -308,7 +315,8 @@ class SQLiteStore:
         """A store in an in-memory SQLite database: gone when closed; calls run one at a time.
 
         Examples:
-            >>> SQLiteStore.memory().path is None
+            >>> with SQLiteStore.memory() as store:
+            ...     store.path is None
             True
         """
         return cls(":memory:", clock=clock)
@@ -356,6 +364,7 @@ class SQLiteStore:
             >>> first = store.create(history_to("received"), idempotency_key="form-7")
             >>> store.create(history_to("received", "C-2"), idempotency_key="form-7").id
             'C-0001'
+            >>> store.close()
         """
         events = tuple(events)
         complaint_id = first_received(events).complaint_id
@@ -451,6 +460,7 @@ class SQLiteStore:
             ...     _ = store.create(history_to("received", f"C-{n}"))
             >>> [c.id for c in store.find(ComplaintQuery(limit=2))]
             ['C-0', 'C-1']
+            >>> store.close()
         """
         where, params = _where(query, with_after=False)
         after = _after(query)
@@ -589,7 +599,8 @@ class SQLiteStore:
         once, a batch at a time.
 
         The write lock is held for the whole import, so other writers wait (up to their busy
-        timeout); import very large sets in several calls if other writers must get in.
+        timeout); import very large sets in several calls if other writers must get in. An
+        exception raised while reading ``histories`` (or by ``next_due``) rolls it all back too.
 
         Examples:
             >>> from iso10002.testing.builders import history_to
@@ -602,6 +613,7 @@ class SQLiteStore:
             ...
             iso10002.errors.ValidationError: 1 invalid field:
               - histories[0]: complaint 'C-1' is already stored
+            >>> store.close()
         """
         size: object = batch_size
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
@@ -638,9 +650,12 @@ class SQLiteStore:
             >>> from iso10002.testing.builders import history_to
             >>> store = SQLiteStore.memory()
             >>> _ = store.create(history_to("closed"))
-            >>> copy = store.backup(pathlib.Path(tempfile.mkdtemp()) / "copy.sqlite3")
-            >>> SQLiteStore(copy).get("C-0001").state.value
+            >>> folder = tempfile.TemporaryDirectory()
+            >>> copy = store.backup(pathlib.Path(folder.name) / "copy.sqlite3")
+            >>> with SQLiteStore(copy) as restored:
+            ...     restored.get("C-0001").state.value
             'closed'
+            >>> store.close(); folder.cleanup()
         """
         path = Path(target).absolute()
         if path.exists():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -300,23 +301,51 @@ def migrate(db: sqlite3.Connection, path: str) -> int:
     return SCHEMA_VERSION
 
 
-def open_store_file(db: sqlite3.Connection, path: str, *, wal: bool = True) -> int:
+def _inspect_consistently(db: sqlite3.Connection, path: str) -> int:
+    """:func:`inspect` inside one read transaction: another opener's migration is all or nothing."""
+    db.execute("BEGIN")
+    try:
+        return inspect(db, path)
+    finally:
+        db.rollback()
+
+
+def _switch_to_wal(db: sqlite3.Connection, path: str, timeout: float) -> None:
+    """Put the file in WAL mode, waiting up to ``timeout`` seconds for other openers.
+
+    Changing the journal mode needs the file to itself for an instant, and SQLite reports a
+    concurrent opener as "locked" at once instead of waiting, so this waits itself.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            continue
+        if str(mode).lower() != "wal":
+            raise ConfigurationError(f"{path}: SQLite could not switch the file to WAL mode")
+        return
+
+
+def open_store_file(
+    db: sqlite3.Connection, path: str, *, wal: bool = True, busy_timeout: float = 10.0
+) -> int:
     """Check an opened file, switch it to WAL and migrate it; the schema version it is at.
 
     Nothing is written to a file that is not (or not yet allowed to become) an iso10002 store.
-    ``wal=False`` is for in-memory databases, which have no journal file.
+    ``wal=False`` is for in-memory databases, which have no journal file. Several processes
+    may open a new or old file at once: one of them migrates it, the others see it done.
     """
-    version = inspect(db, path)
-    if not wal:
-        return migrate(db, path) if version < SCHEMA_VERSION else version
+    version = _inspect_consistently(db, path)
+    if wal and str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        # WAL lets readers work while one writer writes. It is a property of the file, set
+        # once, and only on a file that is ours (or empty).
+        _switch_to_wal(db, path, busy_timeout)
     if version < SCHEMA_VERSION:
-        # WAL lets readers work while one writer writes; it is a property of the file, so it
-        # is set once, and only on a file that is ours.
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise ConfigurationError(f"{path}: SQLite could not switch the file to WAL mode")
         return migrate(db, path)
-    mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-    if str(mode).lower() != "wal":
-        db.execute("PRAGMA journal_mode = WAL")
     return version
