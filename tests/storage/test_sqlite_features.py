@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iso10002.errors import ConfigurationError, ValidationError
+from iso10002.errors import ConfigurationError, NotFound, ValidationError
 from iso10002.events import Closed, Event
 from iso10002.model import ComplaintState
 from iso10002.replay import replay
@@ -126,6 +127,32 @@ def test_importing_nothing_writes_nothing(store: SQLiteStore) -> None:
 def test_a_batch_size_must_be_a_positive_whole_number(store: SQLiteStore, size: object) -> None:
     with pytest.raises(ValidationError, match="batch_size"):
         store.import_histories([], batch_size=size)  # type: ignore[arg-type]
+
+
+def test_histories_may_read_a_file_store_while_it_imports(store: SQLiteStore) -> None:
+    store.create(history_to("closed", "C-KNOWN"))
+
+    def unknown_only() -> Iterator[tuple[Event, ...]]:  # skips what is stored already
+        for events in [*varied(3, "NEW"), history_to("closed", "C-KNOWN")]:
+            try:
+                store.get(events[0].complaint_id)  # type: ignore[attr-defined]
+            except NotFound:
+                yield events
+
+    assert store.import_histories(unknown_only()).complaints == 3
+    assert store.count() == 4
+
+
+def test_an_in_memory_store_refuses_to_be_read_from_inside_its_own_import() -> None:
+    with SQLiteStore.memory() as store:
+
+        def reading() -> Iterator[tuple[Event, ...]]:
+            store.count()
+            yield history_to("received")
+
+        with pytest.raises(ConfigurationError, match="one call at a time"):
+            store.import_histories(reading())
+        assert store.count() == 0
 
 
 unique_histories = st.lists(

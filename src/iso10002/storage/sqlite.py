@@ -163,6 +163,7 @@ class _Connections:
         self._count = 1
         self._closed = False
         self._ready = threading.Condition()
+        self._holders: dict[int, int] = {}  # thread id: connections it has borrowed
 
     @contextmanager
     def use(self) -> Iterator[sqlite3.Connection]:
@@ -173,28 +174,44 @@ class _Connections:
             self._give_back(db)
 
     def _borrow(self) -> sqlite3.Connection:
+        me = threading.get_ident()
         with self._ready:
             while True:
                 if self._closed:
                     raise ConfigurationError("this store has been closed")
                 if self._idle:
+                    self._holders[me] = self._holders.get(me, 0) + 1
                     return self._idle.pop()
                 if self._count < self._limit:
                     self._count += 1
+                    self._holders[me] = self._holders.get(me, 0) + 1
                     break
+                if self._holders.get(me):  # waiting for ourselves would never end
+                    raise ConfigurationError(
+                        "an in-memory SQLiteStore serves one call at a time, and this thread "
+                        "is already inside one (reading the store from the histories given "
+                        "to import_histories, say); use a file store for that"
+                    )
                 self._ready.wait()
         try:
             return self._connect()
         except BaseException:
             with self._ready:
                 self._count -= 1
+                self._release(me)
                 self._ready.notify()
             raise
+
+    def _release(self, me: int) -> None:
+        left = self._holders.pop(me, 1) - 1
+        if left:
+            self._holders[me] = left
 
     def _give_back(self, db: sqlite3.Connection) -> None:
         if db.in_transaction:
             db.rollback()
         with self._ready:
+            self._release(threading.get_ident())
             if self._closed or len(self._idle) >= _IDLE_CONNECTIONS:
                 self._count -= 1
                 db.close()
