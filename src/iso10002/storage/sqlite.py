@@ -20,12 +20,8 @@ Examples:
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
@@ -55,6 +51,23 @@ from iso10002.integrity import (
 )
 from iso10002.model import Complaint
 from iso10002.replay import apply, replay
+from iso10002.storage._sqlite_pool import ConnectionPool, RecentSnapshots
+from iso10002.storage._sqlite_sql import (
+    COMPLAINT_COLUMNS,
+    EVENT_COLUMNS,
+    INSERT_COMPLAINT,
+    INSERT_EVENT,
+    QUERY_COLUMNS,
+    ImportRefusals,
+    check_columns,
+    chunks,
+    event_rows,
+    page_marker,
+    reasons,
+    sealed_event,
+    update_statement,
+    where_clause,
+)
 from iso10002.storage.common import (
     QueryColumns,
     check_snapshot,
@@ -74,46 +87,6 @@ __all__ = ["Durability", "ImportSummary", "SQLiteStore"]
 _FIRST_PAGE = 256  # rows per query when streaming; pages grow to _LAST_PAGE on long scans
 _LAST_PAGE = 4096
 _VERIFY_CHUNK = 256  # complaints verified per read transaction
-_IDLE_CONNECTIONS = 8  # connections kept open for reuse; more are opened when threads need them
-_MAX_IMPORT_ERRORS = 1000  # refusals listed one by one in an import's ValidationError
-
-_COMPLAINT_COLUMNS = (
-    "id",
-    "version",
-    "head",
-    "state",
-    "is_open",
-    "received_at",
-    "assignee",
-    "category",
-    "product",
-    "complaint_type",
-    "next_due",
-    "snapshot",
-)
-_INSERT_COMPLAINT = (
-    f"INSERT INTO complaints ({', '.join(_COMPLAINT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in _COMPLAINT_COLUMNS)})"
-)
-_QUERY_COLUMNS = tuple(
-    c for c in _COMPLAINT_COLUMNS if c not in {"id", "version", "head", "snapshot"}
-)
-
-
-@functools.lru_cache(maxsize=256)
-def _update_statement(changed: tuple[str, ...]) -> str:
-    """The conditional UPDATE that writes the version, head, snapshot and ``changed`` columns."""
-    columns = ("version", "head", "snapshot", *changed)
-    return (
-        f"UPDATE complaints SET {', '.join(f'{c} = :{c}' for c in columns)} "
-        "WHERE id = :id AND version = :expected AND head = :previous"
-    )
-
-
-_EVENT_COLUMNS = "complaint_id, version, event_type, at, actor, public, personal, previous, digest"
-_INSERT_EVENT = (
-    f"INSERT INTO events ({_EVENT_COLUMNS}, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class Durability(str, Enum):
@@ -144,121 +117,6 @@ class ImportSummary:
 
     complaints: int
     events: int
-
-
-class _Connections:
-    """A small pool: each call borrows one connection and gives it back.
-
-    A connection is used by one thread at a time and is never handed back inside a
-    transaction. ``limit`` caps how many exist (1 for an in-memory database, which lives and
-    dies with its only connection).
-    """
-
-    def __init__(
-        self, connect: Callable[[], sqlite3.Connection], first: sqlite3.Connection, limit: int
-    ) -> None:
-        self._connect = connect
-        self._limit = limit
-        self._idle = [first]
-        self._count = 1
-        self._closed = False
-        self._ready = threading.Condition()
-        self._holders: dict[int, int] = {}  # thread id: connections it has borrowed
-
-    @contextmanager
-    def use(self) -> Iterator[sqlite3.Connection]:
-        db = self._borrow()
-        try:
-            yield db
-        finally:
-            self._give_back(db)
-
-    def _borrow(self) -> sqlite3.Connection:
-        me = threading.get_ident()
-        with self._ready:
-            while True:
-                if self._closed:
-                    raise ConfigurationError("this store has been closed")
-                if self._idle:
-                    self._holders[me] = self._holders.get(me, 0) + 1
-                    return self._idle.pop()
-                if self._count < self._limit:
-                    self._count += 1
-                    self._holders[me] = self._holders.get(me, 0) + 1
-                    break
-                if self._holders.get(me):  # waiting for ourselves would never end
-                    raise ConfigurationError(
-                        "an in-memory SQLiteStore serves one call at a time, and this thread "
-                        "is already inside one (reading the store from the histories given "
-                        "to import_histories, say); use a file store for that"
-                    )
-                self._ready.wait()
-        try:
-            return self._connect()
-        except BaseException:
-            with self._ready:
-                self._count -= 1
-                self._release(me)
-                self._ready.notify()
-            raise
-
-    def _release(self, me: int) -> None:
-        left = self._holders.pop(me, 1) - 1
-        if left:
-            self._holders[me] = left
-
-    def _give_back(self, db: sqlite3.Connection) -> None:
-        if db.in_transaction:
-            db.rollback()
-        with self._ready:
-            self._release(threading.get_ident())
-            if self._closed or len(self._idle) >= _IDLE_CONNECTIONS:
-                self._count -= 1
-                db.close()
-            else:
-                self._idle.append(db)
-            self._ready.notify()
-
-    def close(self) -> None:
-        with self._ready:
-            self._closed = True
-            idle, self._idle = self._idle, []
-            self._count -= len(idle)
-            self._ready.notify_all()
-        for db in idle:
-            db.close()
-
-
-class _RecentSnapshots:
-    """Snapshots this store wrote or read lately, by ``(id, version)``.
-
-    A complaint's version names one snapshot for good (every write adds an event), so a hit
-    spares parsing the JSON again: the desk reads a complaint and then appends to it, and
-    the append needs the same snapshot.
-    """
-
-    def __init__(self, size: int = 2048) -> None:
-        self._size = size
-        self._items: OrderedDict[str, Complaint] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, complaint_id: str, version: int) -> Complaint | None:
-        with self._lock:
-            found = self._items.get(complaint_id)
-            if found is None or found.version != version:
-                return None
-            self._items.move_to_end(complaint_id)
-            return found
-
-    def put(self, snapshot: Complaint) -> None:
-        with self._lock:
-            known = self._items.get(snapshot.id)
-            if known is not None and known.version > snapshot.version:
-                return  # a slower thread must not replace a newer snapshot
-            self._items[snapshot.id] = snapshot
-            self._items.move_to_end(snapshot.id)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
 
 
 class SQLiteStore:
@@ -324,8 +182,8 @@ class SQLiteStore:
             except BaseException:
                 first.close()
                 raise
-        self._pool = _Connections(self._connect, first, limit=1 if memory else 1 << 16)
-        self._recent = _RecentSnapshots()
+        self._pool = ConnectionPool(self._connect, first, limit=1 if memory else 1 << 16)
+        self._recent = RecentSnapshots()
 
     @classmethod
     def memory(cls, *, clock: Clock = system_clock) -> SQLiteStore:
@@ -405,8 +263,8 @@ class SQLiteStore:
                 ).fetchone()
                 if existing is not None:
                     raise ConcurrencyConflict(complaint_id, 0, existing[0])
-                db.execute(_INSERT_COMPLAINT, self._complaint_row(snapshot, rows[-1].digest, due))
-                db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
+                db.execute(INSERT_COMPLAINT, self._complaint_row(snapshot, rows[-1].digest, due))
+                db.executemany(INSERT_EVENT, event_rows(rows, recorded))
                 if idempotency_key is not None:
                     db.execute(
                         "INSERT INTO idempotency_keys (key, complaint_id) VALUES (?, ?)",
@@ -460,7 +318,7 @@ class SQLiteStore:
             recorded = to_micros(self._clock())
             with self._transaction() as db:
                 self._replace(db, stored, snapshot, rows[-1].digest, due)
-                db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
+                db.executemany(INSERT_EVENT, event_rows(rows, recorded))
         self._recent.put(snapshot)
         return snapshot
 
@@ -479,8 +337,8 @@ class SQLiteStore:
             ['C-0', 'C-1']
             >>> store.close()
         """
-        where, params = _where(query, with_after=False)
-        after = _after(query)
+        where, params = where_clause(query, with_after=False)
+        after = page_marker(query)
         remaining = query.limit
         page = _FIRST_PAGE
         while remaining is None or remaining > 0:
@@ -503,7 +361,7 @@ class SQLiteStore:
 
     def count(self, query: ComplaintQuery = ComplaintQuery()) -> int:
         """How many match, ignoring ``limit``. See :meth:`ComplaintStore.count`."""
-        where, params = _where(query, with_after=True)
+        where, params = where_clause(query, with_after=True)
         with self._errors(), self._pool.use() as db:
             (total,) = db.execute(
                 f"SELECT count(*) FROM complaints WHERE {where}", params
@@ -555,10 +413,10 @@ class SQLiteStore:
         with self._errors():
             if complaint_ids is None:
                 self._check_file()
-                chunks: Iterable[list[str]] = self._all_ids()
+                batches: Iterable[list[str]] = self._all_ids()
             else:
-                chunks = _chunks(list(complaint_ids), _VERIFY_CHUNK)
-            for chunk in chunks:
+                batches = chunks(list(complaint_ids), _VERIFY_CHUNK)
+            for chunk in batches:
                 checked += len(chunk)
                 problems.extend(self._verify_chunk(chunk))
         return IntegrityReport(checked=checked, problems=tuple(problems))
@@ -585,7 +443,7 @@ class SQLiteStore:
                     "WHERE complaint_id = ? AND personal IS NOT NULL",
                     (complaint_id,),
                 )
-                db.executemany(_INSERT_EVENT, _event_rows(rows, recorded))
+                db.executemany(INSERT_EVENT, event_rows(rows, recorded))
             self.checkpoint()
         self._recent.put(snapshot)
         return snapshot
@@ -635,7 +493,7 @@ class SQLiteStore:
         size: object = batch_size
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ValidationError([f"batch_size: {batch_size!r} is not a positive whole number"])
-        refusals = _Refusals()
+        refusals = ImportRefusals()
         complaints = events = 0
         recorded = to_micros(self._clock())
         with self._errors(), self._transaction() as db:
@@ -644,7 +502,7 @@ class SQLiteStore:
                 try:
                     batch[index] = self._prepare(history, next_due)
                 except Iso10002Error as exc:
-                    refusals.add(_reasons(f"histories[{index}]", exc))
+                    refusals.add(reasons(f"histories[{index}]", exc))
                 if len(batch) >= batch_size:
                     done, rows = self._write_batch(db, batch, recorded, refusals)
                     complaints, events = complaints + done, events + rows
@@ -808,10 +666,10 @@ class SQLiteStore:
         before = query_columns(stored.snapshot, None)
         before["next_due"] = stored.next_due
         row = self._complaint_row(snapshot, head, next_due)
-        changed = tuple(c for c in _QUERY_COLUMNS if row[c] != before[c])
+        changed = tuple(c for c in QUERY_COLUMNS if row[c] != before[c])
         row["expected"] = stored.snapshot.version
         row["previous"] = stored.head
-        if db.execute(_update_statement(changed), row).rowcount != 1:
+        if db.execute(update_statement(changed), row).rowcount != 1:
             actual = self._require(db, snapshot.id)
             raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
 
@@ -830,7 +688,7 @@ class SQLiteStore:
         db: sqlite3.Connection,
         batch: dict[int, _Prepared],
         recorded: int,
-        refusals: _Refusals,
+        refusals: ImportRefusals,
     ) -> tuple[int, int]:
         """Insert a batch, refusing ids already taken; ``(complaints, events)`` written."""
         first_index: dict[str, int] = {}
@@ -844,7 +702,7 @@ class SQLiteStore:
                     ]
                 )
                 del batch[index]
-        for ids in _chunks(list(first_index), 500):
+        for ids in chunks(list(first_index), 500):
             marks = ", ".join("?" * len(ids))
             for (taken,) in db.execute(f"SELECT id FROM complaints WHERE id IN ({marks})", ids):
                 index = first_index[taken]
@@ -852,12 +710,12 @@ class SQLiteStore:
                 del batch[index]
         items = list(batch.values())
         db.executemany(
-            _INSERT_COMPLAINT,
+            INSERT_COMPLAINT,
             [self._complaint_row(i.snapshot, i.rows[-1].digest, i.next_due) for i in items],
         )
-        event_rows = [row for i in items for row in _event_rows(i.rows, recorded)]
-        db.executemany(_INSERT_EVENT, event_rows)
-        return len(items), len(event_rows)
+        written = [row for i in items for row in event_rows(i.rows, recorded)]
+        db.executemany(INSERT_EVENT, written)
+        return len(items), len(written)
 
     def _check_file(self) -> None:
         with self._pool.use() as db:
@@ -893,7 +751,7 @@ class SQLiteStore:
                     "WHERE complaint_id NOT IN (SELECT id FROM complaints) ORDER BY complaint_id"
                 )
             ]
-        yield from _chunks(orphans, _VERIFY_CHUNK)
+        yield from chunks(orphans, _VERIFY_CHUNK)
 
     def _verify_chunk(self, ids: list[str]) -> list[IntegrityProblem]:
         marks = ", ".join("?" * len(ids))
@@ -902,17 +760,17 @@ class SQLiteStore:
             complaints = {
                 row[0]: row
                 for row in db.execute(
-                    f"SELECT {', '.join(_COMPLAINT_COLUMNS)} FROM complaints WHERE id IN ({marks})",
+                    f"SELECT {', '.join(COMPLAINT_COLUMNS)} FROM complaints WHERE id IN ({marks})",
                     ids,
                 )
             }
             stored: dict[str, list[SealedEvent]] = {}
             for row in db.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE complaint_id IN ({marks}) "
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE complaint_id IN ({marks}) "
                 "ORDER BY complaint_id, version",
                 ids,
             ):
-                stored.setdefault(row[0], []).append(_sealed(row))
+                stored.setdefault(row[0], []).append(sealed_event(row))
             db.execute("COMMIT")
         problems: list[IntegrityProblem] = []
         for complaint_id in ids:
@@ -936,7 +794,7 @@ class SQLiteStore:
                     complaint_id, None, "missing", "events are stored but the complaint is not"
                 )
             ]
-        columns = dict(zip(_COMPLAINT_COLUMNS, record, strict=True))
+        columns = dict(zip(COMPLAINT_COLUMNS, record, strict=True))
         head = (int(str(columns["version"])), str(columns["head"])) if rows else None
         found = verify_chain(complaint_id, rows, head=head)
         if found:
@@ -948,7 +806,7 @@ class SQLiteStore:
         found = check_snapshot(complaint_id, rows, snapshot)
         if found:
             return found
-        return _check_columns(complaint_id, rows, columns, snapshot)
+        return check_columns(complaint_id, rows, columns, snapshot)
 
 
 @attrs.frozen
@@ -967,146 +825,3 @@ class _Prepared:
     snapshot: Complaint
     next_due: datetime | None
     rows: list[SealedEvent]
-
-
-def _event_rows(rows: Sequence[SealedEvent], recorded: int) -> list[tuple[str | int | None, ...]]:
-    return [
-        (
-            r.complaint_id,
-            r.version,
-            r.event_type,
-            to_micros(r.at),
-            r.actor,
-            r.public,
-            r.personal,
-            r.previous,
-            r.digest,
-            recorded,
-        )
-        for r in rows
-    ]
-
-
-def _sealed(row: tuple[str | int | None, ...]) -> SealedEvent:
-    complaint_id, version, event_type, at, actor, public, personal, previous, digest = row
-    return SealedEvent(
-        complaint_id=str(complaint_id),
-        version=int(str(version)),
-        event_type=str(event_type),
-        at=from_micros(int(str(at))),
-        actor=str(actor),
-        public=str(public),
-        personal=None if personal is None else str(personal),
-        previous=str(previous),
-        digest=str(digest),
-    )
-
-
-def _check_columns(
-    complaint_id: str,
-    rows: list[SealedEvent],
-    columns: dict[str, str | int | None],
-    snapshot: Complaint,
-) -> list[IntegrityProblem]:
-    """The columns SQL reads (for ``find`` and, later, aggregates) must say what the data says."""
-    problems: list[IntegrityProblem] = []
-    expected = query_columns(snapshot, None)
-    changed = sorted(
-        name for name, value in expected.items() if name != "next_due" and columns[name] != value
-    )
-    if changed:
-        problems.append(
-            IntegrityProblem(
-                complaint_id,
-                None,
-                "snapshot",
-                f"query column(s) {', '.join(changed)} differ from the stored snapshot",
-            )
-        )
-    for row in rows:
-        public = json.loads(row.public)
-        if (row.event_type, row.actor) != (public.get("type"), public.get("actor")) or (
-            row.at != datetime.fromisoformat(str(public.get("at")))
-        ):
-            problems.append(
-                IntegrityProblem(
-                    complaint_id,
-                    row.version,
-                    "edited",
-                    "the type, time or actor column differs from the sealed event",
-                )
-            )
-    return problems
-
-
-def _reasons(where: str, exc: Iso10002Error) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [f"{where}: {reason}" for reason in exc.errors]
-    return [f"{where}: {exc}"]
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _after(query: ComplaintQuery) -> tuple[int, str] | None:
-    if query.after is None:
-        return None
-    at, complaint_id = query.after
-    return to_micros(instant(at, "after")), str(complaint_id)
-
-
-def _where(query: ComplaintQuery, *, with_after: bool) -> tuple[str, list[str | int]]:
-    """The SQL condition meaning :meth:`ComplaintQuery.matches`, over ``query_columns``."""
-    clauses: list[str] = ["1"]
-    params: list[str | int] = []
-    if query.states is not None:
-        # One state: its index gives the rows in order. Several: the unary + keeps SQLite on
-        # the receipt index, which streams in order, instead of sorting every match per page.
-        column = "state" if len(query.states) == 1 else "+state"
-        clauses.append(f"{column} IN ({', '.join('?' * len(query.states))})")
-        params.extend(sorted(state.value for state in query.states))
-    if query.received_from is not None:
-        clauses.append("received_at >= ?")
-        params.append(to_micros(query.received_from))
-    if query.received_until is not None:
-        clauses.append("received_at < ?")
-        params.append(to_micros(query.received_until))
-    for column in ("assignee", "category", "product", "complaint_type"):
-        value = getattr(query, column)
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if query.overdue_at is not None:
-        # NULL < x is not true: a complaint with nothing pending is never overdue.
-        clauses.append("is_open = 1 AND next_due < ?")
-        params.append(to_micros(query.overdue_at))
-    after = _after(query) if with_after else None
-    if after is not None:
-        clauses.append("(received_at, id) > (?, ?)")
-        params.extend(after)
-    return " AND ".join(clauses), params
-
-
-class _Refusals:
-    """An import's refusals: all counted, the first ones kept, listed in input order."""
-
-    def __init__(self) -> None:
-        self.total = 0
-        self._kept: list[str] = []
-
-    def add(self, reasons: list[str]) -> None:
-        self.total += len(reasons)
-        self._kept.extend(reasons[: max(0, _MAX_IMPORT_ERRORS - len(self._kept))])
-
-    def listed(self) -> list[str]:
-        shown = sorted(self._kept, key=_history_index)
-        if self.total > len(shown):
-            shown.append(f"… and {self.total - len(shown)} more; nothing was imported")
-        return shown
-
-
-def _history_index(reason: str) -> int:
-    """The ``n`` of a refusal that starts ``histories[n]``."""
-    return int(reason[len("histories[") : reason.index("]")])
