@@ -83,7 +83,13 @@ from iso10002.model import (
 )
 from iso10002.replay import apply, replay
 from iso10002.sla import BusinessCalendar, SlaPolicy, presets
-from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, RecordedEvent
+from iso10002.storage import (
+    ComplaintQuery,
+    ComplaintStore,
+    InMemoryStore,
+    RecordedEvent,
+    SQLiteStore,
+)
 
 __all__ = [
     "TRANSITIONS",
@@ -153,6 +159,7 @@ __all__ = [
     "RolePolicy",
     "RootCause",
     "RootCauseRecorded",
+    "SQLiteStore",
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -95,7 +95,7 @@ from iso10002.model import (
     Severity,
 )
 from iso10002.replay import apply
-from iso10002.storage.protocol import ComplaintStore
+from iso10002.storage.protocol import ComplaintQuery, ComplaintStore
 
 __all__ = ["ComplaintsDesk", "DeskPolicy", "new_complaint_id"]
 
@@ -792,6 +792,50 @@ class ComplaintsDesk:
         event = Redacted(at=now, actor=actor, reason=reason, forced=force)
         self._check(current, [event])
         return self.store.redact(complaint_id, event, expected_version=current.version)
+
+    def past_retention(
+        self, at: datetime | None = None, *, query: ComplaintQuery = ComplaintQuery()
+    ) -> Iterator[Complaint]:
+        """Complaints whose retention period is over at ``at`` (default now), not yet erased.
+
+        The policy's ``retain_until(complaint)`` decides; a complaint it gives no date to is
+        never listed, and without a policy nothing is. Each complaint listed may be erased
+        with :meth:`redact` without ``force`` (4.10; UK GDPR Art. 5(1)(e), storage
+        limitation). ``at`` may lie ahead, to plan erasures. Complaints are streamed from
+        ``store.find(query)`` in receipt order, never all loaded at once; narrow ``query``
+        (say, ``received_until``) when the policy allows, so fewer are read.
+
+        Examples:
+            >>> from datetime import timedelta
+            >>> from iso10002.lifecycle import LifecycleRules
+            >>> from iso10002.storage import InMemoryStore
+            >>> from iso10002.testing.builders import START, history_to
+            >>> class ThreeYears:  # a retention rule like the FCA's, from receipt
+            ...     lifecycle_rules = LifecycleRules()
+            ...     def next_due(self, complaint, at): return None
+            ...     def retain_until(self, complaint):
+            ...         return complaint.received_at + timedelta(days=3 * 365)
+            >>> store = InMemoryStore()
+            >>> _ = store.create(history_to("closed", "C-OLD"))
+            >>> _ = store.create(history_to("closed", "C-NEW", at=START + timedelta(days=400)))
+            >>> desk = ComplaintsDesk(store, ThreeYears())
+            >>> [c.id for c in desk.past_retention(at=START + timedelta(days=1100))]
+            ['C-OLD']
+        """
+        when = self.clock() if at is None else instant(at)
+        policy = self.policy
+        if policy is None:
+            return iter(())
+
+        def listing() -> Iterator[Complaint]:
+            for complaint in self.store.find(query):
+                if complaint.redacted_at is not None:
+                    continue
+                retain_until = policy.retain_until(complaint)
+                if retain_until is not None and retain_until <= when:
+                    yield complaint
+
+        return listing()
 
     # --- the generic path ------------------------------------------------------------------
 
