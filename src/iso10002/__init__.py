@@ -20,6 +20,7 @@ from iso10002.errors import (
     IntegrityViolation,
     Iso10002Error,
     NotFound,
+    StorageError,
     TransitionNotAllowed,
     ValidationError,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",
+    "StorageError",
     "SurveyOffered",
     "TransitionNotAllowed",
     "ValidationError",
