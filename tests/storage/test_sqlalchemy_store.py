@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqla_support as db
-from conftest import require_service
 
+from conftest import require_service
 from iso10002.integrity import SealedEvent
 from iso10002.storage import ComplaintStore
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade

@@ -422,12 +422,23 @@ class SQLAlchemyStore:
             raise ConcurrencyConflict(clash.id, 0, clash.version)
 
     def _raise_if_moved(self, complaint_id: str, expected_version: int) -> None:
-        """After a refused write: a conflict if another writer moved the complaint on."""
+        """After a refused write: a conflict if another writer moved the complaint on.
+
+        Its version is the higher of the complaint row's and its latest event's: a writer
+        that bypassed the row (the unique ``(complaint_id, version)`` backstop caught it)
+        moved the complaint on as surely as one that went through it.
+        """
         try:
             with self._connect() as connection:
                 actual = self._version_in(connection, complaint_id)
+                latest = connection.execute(
+                    sa.select(sa.func.max(events.c.version)).where(
+                        events.c.complaint_id == complaint_id
+                    )
+                ).scalar_one()
         except sa.exc.DBAPIError as exc:
             raise _storage_error(f"reading complaint {complaint_id!r}", exc) from exc
+        actual = max(actual, latest or 0)
         if actual != expected_version:
             raise ConcurrencyConflict(complaint_id, expected_version, actual)
 
