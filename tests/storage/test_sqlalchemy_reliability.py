@@ -25,7 +25,7 @@ from conftest import require_service
 from iso10002.errors import ConcurrencyConflict, StorageError
 from iso10002.events import Acknowledged, Assessed, InvestigationStarted, NoteAdded
 from iso10002.model import Complaint
-from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
+from iso10002.storage.sqlalchemy import FEED_LOCK, SQLAlchemyStore, upgrade
 from iso10002.testing.builders import event_for, history_to
 
 pytestmark = pytest.mark.postgres
@@ -195,6 +195,21 @@ def test_connections_dropped_while_idle_are_replaced(
 # --- feed order ----------------------------------------------------------------------------
 
 
+def try_feed_lock(url: str) -> bool:
+    """Whether another connection could take the feed lock now, without waiting."""
+    other = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        with other.connect() as connection:
+            return bool(
+                connection.execute(
+                    sa.text("SELECT pg_try_advisory_xact_lock(:a, :b)"),
+                    {"a": FEED_LOCK[0], "b": FEED_LOCK[1]},
+                ).scalar_one()
+            )
+    finally:
+        other.dispose()
+
+
 def test_no_writer_gives_out_feed_positions_while_another_write_is_uncommitted(
     store: SQLAlchemyStore, postgres_url: str
 ) -> None:
@@ -220,16 +235,9 @@ def test_no_writer_gives_out_feed_positions_while_another_write_is_uncommitted(
     try:
         thread.start()
         assert paused.wait(timeout=60)
-        # Inserting an event now would have to wait for the paused commit ...
-        other = sa.create_engine(postgres_url, poolclass=sa.NullPool)
-        try:
-            with other.connect() as connection, pytest.raises(sa.exc.OperationalError) as err:
-                connection.execute(
-                    sa.text("LOCK TABLE iso10002_events IN ROW EXCLUSIVE MODE NOWAIT")
-                )
-            assert getattr(err.value.orig, "sqlstate", None) == "55P03"  # lock not available
-        finally:
-            other.dispose()
+        # Every event writer takes the feed lock before it inserts: now it would wait for
+        # the paused commit ...
+        assert not try_feed_lock(postgres_url)
         # ... while readers are not held up, and do not see the uncommitted event.
         assert [r.complaint_id for r in store.feed()] == ["C-A", "C-B"]
     finally:
@@ -237,6 +245,7 @@ def test_no_writer_gives_out_feed_positions_while_another_write_is_uncommitted(
         thread.join(timeout=60)
         sa.event.remove(store.engine, "commit", hold_commit)
     assert errors == []
+    assert try_feed_lock(postgres_url)
     positions = [r.position for r in store.feed()]
     assert [r.complaint_id for r in store.feed()] == ["C-A", "C-B", "C-A"]
     assert positions == sorted(positions)

@@ -247,3 +247,32 @@ def test_an_in_memory_database_serves_threads_in_turn() -> None:
     assert errors == []
     assert store.count() == 20
     store.close()
+
+
+def test_verification_sees_each_complaint_as_of_one_instant(store: SQLAlchemyStore) -> None:
+    # A complaint's head and its events are read in one snapshot: an append committing
+    # between the two reads must not look like a missing or an extra event.
+    current = store.create(history_to("acknowledged"))
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def keep_appending() -> None:
+        try:
+            latest = current
+            for n in range(60):
+                note = NoteAdded(at=latest.last_event_at, actor="agent:ana", text=f"n{n}")
+                latest = store.append(latest.id, [note], expected_version=latest.version)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=keep_appending)
+    writer.start()
+    reports = []
+    while not done.is_set():
+        reports.append(store.verify_integrity())
+    writer.join(timeout=60)
+    assert errors == []
+    assert [str(r) for r in reports if not r.ok] == []
+    assert len(reports) >= 1

@@ -13,11 +13,12 @@ constraint is the backstop, and its violation is reported as the same conflict, 
 raw ``IntegrityError``. Receipts with an idempotency key rely on a unique column: the loser
 of a race re-reads and returns the winner's complaint.
 
-The event feed's positions come from an identity column. On PostgreSQL a writer takes an
-``EXCLUSIVE`` lock on the event table just before inserting its rows and holds it to the
-commit, so positions become visible in increasing order: a feed reader that has seen
+The event feed's positions come from an identity column. On PostgreSQL a writer takes the
+transaction-level advisory lock :data:`FEED_LOCK` just before inserting its rows and holds it
+to the commit, so positions become visible in increasing order: a feed reader that has seen
 position *p* never later finds a new event at or below *p* (positions may have gaps, from
-rolled-back writes). SQLite has one writer at a time, which gives the same guarantee.
+rolled-back writes). Writers to different complaints take turns only for that last step;
+readers never wait. SQLite has one writer at a time, which gives the same guarantee.
 
 A lost connection, a failing server or a lock that could not be had raises
 :class:`~iso10002.errors.StorageError` after the transaction was rolled back; the engine's
@@ -65,6 +66,7 @@ from iso10002.integrity import (
 )
 from iso10002.model import Complaint
 from iso10002.replay import apply, replay
+from iso10002.storage import sqlalchemy_bulk as bulk
 from iso10002.storage.common import (
     check_snapshot,
     first_received,
@@ -72,14 +74,20 @@ from iso10002.storage.common import (
     query_columns,
     seal_all,
     snapshot_from_json,
-    snapshot_json,
     to_micros,
 )
 from iso10002.storage.protocol import ComplaintQuery, RecordedEvent
 from iso10002.storage.sqlalchemy_migrations import check_revision, upgrade
 from iso10002.storage.sqlalchemy_schema import complaints, events
 
-__all__ = ["SQLAlchemyStore", "engine_for", "upgrade"]
+__all__ = ["FEED_LOCK", "SQLAlchemyStore", "engine_for", "upgrade"]
+
+FEED_LOCK = (10002, 1)
+"""The PostgreSQL advisory lock ``pg_advisory_xact_lock(10002, 1)`` event writers take in turn.
+
+A lock of the database, not of a table, so it never waits for ``VACUUM`` (as a table lock
+would); a host using advisory locks itself keeps clear of the key ``(10002, 1)``.
+"""
 
 _DIALECTS = ("postgresql", "sqlite")
 _PAGE = 500
@@ -208,7 +216,7 @@ class SQLAlchemyStore:
         rows = seal_all(complaint_id, events, 0, GENESIS)
         try:
             with self._begin() as connection:
-                values = _complaint_values(snapshot, rows[-1].digest, next_due)
+                values = bulk.complaint_values(snapshot, rows[-1].digest, next_due)
                 connection.execute(
                     complaints.insert().values(**values, idempotency_key=idempotency_key)
                 )
@@ -246,39 +254,23 @@ class SQLAlchemyStore:
         if batch_size < 1:
             raise ValidationError([f"batch_size: {batch_size!r} is not a positive whole number"])
         seen: dict[str, int] = {}
-        batch_ids: list[str] = []
         stored = 0
         histories = iter(histories)
+        failed: list[str] = []
         try:
             with self._begin() as connection:
                 self._lock_feed(connection)
-                while batch := list(islice(histories, batch_size)):
-                    complaint_rows, event_rows = [], []
-                    batch_ids = []
-                    for history in batch:
-                        complaint_id = first_received(history).complaint_id
-                        if complaint_id in seen:
-                            raise ConcurrencyConflict(complaint_id, 0, seen[complaint_id])
-                        snapshot = replay(history)
-                        sealed = seal_all(complaint_id, history, 0, GENESIS)
-                        due = None if next_due is None else next_due(snapshot)
-                        complaint_rows.append(_complaint_values(snapshot, sealed[-1].digest, due))
-                        event_rows.extend(sealed)
-                        seen[complaint_id] = snapshot.version
-                        batch_ids.append(complaint_id)
-                    clash = connection.execute(
-                        sa.select(complaints.c.id, complaints.c.version)
-                        .where(complaints.c.id.in_(batch_ids))
-                        .limit(1)
-                    ).first()
-                    if clash is not None:
-                        raise ConcurrencyConflict(clash.id, 0, clash.version)
-                    connection.execute(complaints.insert(), complaint_rows)
-                    self._insert_events(connection, event_rows, lock=False)
-                    stored += len(batch)
+                recorded_at = to_micros(self._clock())
+                with bulk.BatchWriter(connection) as writer:
+                    try:
+                        while chunk := list(islice(histories, batch_size)):
+                            writer.put(bulk.prepare(chunk, seen, next_due, recorded_at))
+                            stored += len(chunk)
+                    finally:
+                        failed = writer.failed_ids
         except sa.exc.IntegrityError as exc:
             # Another writer created one of these ids between our check and our insert.
-            self._raise_if_created(batch_ids)
+            self._raise_if_created(failed)
             raise _storage_error("importing complaints", exc) from exc
         except sa.exc.DBAPIError as exc:
             raise _storage_error("importing complaints", exc) from exc
@@ -334,9 +326,9 @@ class SQLAlchemyStore:
                 snapshot = apply(snapshot_from_json(row.snapshot), new)
                 sealed = seal_all(complaint_id, new, row.version, row.head_digest)
                 if due is not None:
-                    next_due = due["next_due"]
+                    due_now = due["next_due"]
                 else:  # erasure changes no deadline
-                    next_due = None if row.next_due is None else from_micros(row.next_due)
+                    due_now = None if row.next_due is None else from_micros(row.next_due)
                 # Compare-and-set: of two writers that read the same version, one updates
                 # the row and the other updates nothing (PostgreSQL re-checks the WHERE after
                 # waiting for the first writer's commit).
@@ -346,7 +338,7 @@ class SQLAlchemyStore:
                         complaints.c.id == complaint_id,
                         complaints.c.version == expected_version,
                     )
-                    .values(**_complaint_values(snapshot, sealed[-1].digest, next_due))
+                    .values(**_changed(bulk.complaint_values(snapshot, sealed[-1].digest, due_now)))
                 )
                 if changed.rowcount != 1:
                     actual = self._version_in(connection, complaint_id)
@@ -374,29 +366,17 @@ class SQLAlchemyStore:
         if lock:
             self._lock_feed(connection)
         now = to_micros(self._clock())
+        columns = bulk.EVENT_COLUMNS
         connection.execute(
             events.insert(),
-            [
-                {
-                    "complaint_id": row.complaint_id,
-                    "version": row.version,
-                    "event_type": row.event_type,
-                    "at": to_micros(row.at),
-                    "actor": row.actor,
-                    "public": row.public,
-                    "personal": row.personal,
-                    "previous": row.previous,
-                    "digest": row.digest,
-                    "recorded_at": now,
-                }
-                for row in rows
-            ],
+            [dict(zip(columns, bulk.event_row(row, now), strict=True)) for row in rows],
         )
 
     def _lock_feed(self, connection: sa.Connection) -> None:
         """Make feed positions visible in the order they were given (see the module doc)."""
         if self._dialect == "postgresql":
-            connection.execute(sa.text(f"LOCK TABLE {events.name} IN EXCLUSIVE MODE"))
+            lock = sa.text("SELECT pg_advisory_xact_lock(:a, :b)")
+            connection.execute(lock, {"a": FEED_LOCK[0], "b": FEED_LOCK[1]})
 
     def _after_create_clash(
         self, complaint_id: str, idempotency_key: str | None, exc: sa.exc.IntegrityError
@@ -600,7 +580,7 @@ class SQLAlchemyStore:
             last = chunk[-1]
 
     def _verify_chunk(self, chunk: list[str]) -> list[IntegrityProblem]:
-        with self._reading("verifying complaints") as connection:
+        with self._reading("verifying complaints", consistent=True) as connection:
             heads = {
                 row.id: row
                 for row in connection.execute(
@@ -661,20 +641,29 @@ class SQLAlchemyStore:
             yield connection
 
     @contextmanager
-    def _reading(self, action: str) -> Iterator[sa.Connection]:
+    def _reading(self, action: str, *, consistent: bool = False) -> Iterator[sa.Connection]:
+        """A connection for reads; ``consistent``: every statement sees the same snapshot.
+
+        Reads of one statement need no transaction (on PostgreSQL they run in autocommit,
+        saving the ``BEGIN`` and ``ROLLBACK`` round trips). Several statements that must
+        agree (a complaint's head and its events, for verification) share one snapshot:
+        ``REPEATABLE READ`` on PostgreSQL, a read transaction on SQLite.
+        """
         try:
             with self._connect() as connection:
+                if self._dialect == "postgresql":
+                    level = "REPEATABLE READ" if consistent else "AUTOCOMMIT"
+                    connection.execution_options(isolation_level=level)  # this connection only
+                elif consistent:
+                    connection.exec_driver_sql("BEGIN")
                 yield connection
         except sa.exc.DBAPIError as exc:
             raise _storage_error(action, exc) from exc
 
 
-def _complaint_values(
-    snapshot: Complaint, head_digest: str, next_due: datetime | None
-) -> dict[str, object]:
-    values: dict[str, object] = dict(query_columns(snapshot, next_due))
-    values["head_digest"] = head_digest
-    values["snapshot"] = snapshot_json(snapshot)
+def _changed(values: dict[str, object]) -> dict[str, object]:
+    """A complaint row's values for an ``UPDATE``: all but the key, which never changes."""
+    del values["id"]
     return values
 
 

@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 _PREFIX = "iso10002_"
-# Any constant works; it only has to be the same in every process upgrading one database.
-_UPGRADE_LOCK = 0x150_10002
+# pg_advisory_xact_lock(10002, 2): the same in every process upgrading one database
+# (the store's event writers use (10002, 1)).
+_UPGRADE_LOCK = {"a": 10002, "b": 2}
 
 
 def _script_location() -> str:
@@ -204,7 +205,7 @@ def upgrade(target: sa.Engine | sa.Connection | str, revision: str = "head") -> 
 def _upgrade_on(connection: sa.Connection, revision: str) -> None:
     if connection.dialect.name == "postgresql":
         # Concurrent upgrades queue here; the later ones then find the schema at the head.
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:a, :b)"), _UPGRADE_LOCK)
     check_revision(connection, upgrading=True)
     config = alembic_config()
     config.attributes["connection"] = connection

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["VERSION_TABLE", "complaints", "events", "metadata"]
+__all__ = ["VERSION_TABLE", "ComplaintId", "complaints", "events", "metadata"]
 
 VERSION_TABLE = "iso10002_alembic_version"
 """Alembic's version table for this schema (not ``alembic_version``: that one is the host's)."""
@@ -41,8 +41,30 @@ metadata = sa.MetaData(
 
 # SQLite makes only a column declared exactly INTEGER PRIMARY KEY an alias of the rowid.
 _POSITION = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-# Ids sort by code point everywhere ("C" collation), as ComplaintQuery.matches compares them.
-_ID = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+
+
+class ComplaintId(sa.types.TypeDecorator[str]):
+    """A complaint id: text that sorts by code point, as ``ComplaintQuery.matches`` compares.
+
+    On PostgreSQL the column has the ``"C"`` collation (a database's default collation may
+    sort ``"C-10"`` and ``"C-9"`` as a dictionary would). Values compared with it are bound
+    as plain ``VARCHAR``: a bind cast carrying ``COLLATE "C"`` makes PostgreSQL's generic
+    plans for prepared statements ignore the primary key index and scan the table.
+    """
+
+    impl = sa.String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[str]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(sa.String(collation="C"))
+        return dialect.type_descriptor(sa.String())
+
+    def coerce_compared_value(self, op: object, value: object) -> sa.types.TypeEngine[str]:
+        return sa.String()
+
+
+_ID = ComplaintId()
 
 complaints = sa.Table(
     "iso10002_complaints",
