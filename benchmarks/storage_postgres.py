@@ -46,8 +46,7 @@ COMPLAINT_COLUMNS = (
     "next_due, head_digest, snapshot"
 )
 EVENT_COLUMNS = (
-    "complaint_id, version, event_type, at, actor, public, personal, previous, digest, "
-    "recorded_at"
+    "complaint_id, version, event_type, at, actor, public, personal, previous, digest, recorded_at"
 )
 Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
 
