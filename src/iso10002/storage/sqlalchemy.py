@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -66,7 +67,7 @@ from iso10002.integrity import (
 )
 from iso10002.model import Complaint
 from iso10002.replay import apply, replay
-from iso10002.storage import sqlalchemy_bulk as bulk
+from iso10002.storage import _sqlalchemy_bulk as bulk
 from iso10002.storage.common import (
     check_snapshot,
     first_received,
@@ -76,7 +77,7 @@ from iso10002.storage.common import (
     snapshot_from_json,
     to_micros,
 )
-from iso10002.storage.protocol import ComplaintQuery, RecordedEvent
+from iso10002.storage.protocol import ComplaintQuery, ComplaintStore, RecordedEvent
 from iso10002.storage.sqlalchemy_migrations import check_revision, upgrade
 from iso10002.storage.sqlalchemy_schema import complaints, events
 
@@ -761,3 +762,7 @@ def _storage_error(action: str, exc: sa.exc.DBAPIError) -> StorageError:
         text = str(exc.orig).strip() if exc.orig is not None else ""
         reason = text.splitlines()[0] if text else type(exc.orig or exc).__name__
     return StorageError(f"{action} failed: {reason}")
+
+
+if TYPE_CHECKING:  # mypy checks that the store satisfies the Protocol
+    _conforms: ComplaintStore = SQLAlchemyStore("sqlite://")
