@@ -1,7 +1,7 @@
 """The SQLAlchemy store on PostgreSQL under stress: processes, lost connections, feed order.
 
-* N processes racing to transition and annotate the same complaints end with no lost and no
-  duplicated event, and every loser told so with ``ConcurrencyConflict``.
+* N processes (or threads) racing to transition and annotate the same complaints end with no
+  lost and no duplicated event, and every loser told so with ``ConcurrencyConflict``.
 * A connection killed by the server in the middle of a write (``pg_terminate_backend``)
   raises ``StorageError``, leaves nothing half-written, and the store carries on.
 * While a write is in flight, no other writer can give out a later feed position first.
@@ -13,7 +13,8 @@ import multiprocessing
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -65,12 +66,14 @@ def state_of(store: SQLAlchemyStore, complaint_id: str) -> tuple[Complaint, tupl
 # --- processes -----------------------------------------------------------------------------
 
 
-def race(url: str, worker: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """One process's part: move each complaint on, or note on it, ATTEMPTS times.
+def race(url: str, worker: int, start: Any) -> tuple[list[str], list[tuple[int, int]]]:
+    """One worker's part: move each complaint on, or note on it, ATTEMPTS times.
 
-    Returns what it wrote (event descriptions) and the conflicts it was told of.
+    ``start`` is a barrier all workers pass together. Returns what this one wrote (event
+    descriptions) and the conflicts it was told of.
     """
     store = SQLAlchemyStore(url)
+    start.wait()
     written: list[str] = []
     conflicts: list[tuple[int, int]] = []
     try:
@@ -99,17 +102,27 @@ def race(url: str, worker: int) -> tuple[list[str], list[tuple[int, int]]]:
     return written, conflicts
 
 
-def test_processes_racing_on_the_same_complaints_lose_and_duplicate_nothing(
-    store: SQLAlchemyStore, postgres_url: str
+@pytest.mark.parametrize("workers", ["processes", "threads"])
+def test_writers_racing_on_the_same_complaints_lose_and_duplicate_nothing(
+    store: SQLAlchemyStore, postgres_url: str, workers: str
 ) -> None:
     for complaint_id in COMPLAINTS:
         store.create(history_to("received", complaint_id))
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(PROCESSES, mp_context=spawn) as pool:
-        results = list(pool.map(race, [postgres_url] * PROCESSES, range(PROCESSES)))
+    with ExitStack() as stack:
+        if workers == "processes":
+            pool: Executor = ProcessPoolExecutor(PROCESSES, mp_context=spawn)
+            start: Any = stack.enter_context(spawn.Manager()).Barrier(PROCESSES)
+        else:
+            pool, start = ThreadPoolExecutor(PROCESSES), threading.Barrier(PROCESSES)
+        with pool:
+            results = list(
+                pool.map(race, [postgres_url] * PROCESSES, range(PROCESSES), [start] * PROCESSES)
+            )
     written = [text for done, _ in results for text in done]
     conflicts = [conflict for _, seen in results for conflict in seen]
     assert len(written) + len(conflicts) == PROCESSES * ATTEMPTS * len(COMPLAINTS)
+    assert conflicts, "the workers never raced: nothing was tested"
     assert all(actual > expected for expected, actual in conflicts)
     for complaint_id in COMPLAINTS:
         history = store.history(complaint_id)
