@@ -276,3 +276,18 @@ def test_verification_sees_each_complaint_as_of_one_instant(store: SQLAlchemySto
     assert errors == []
     assert [str(r) for r in reports if not r.ok] == []
     assert len(reports) >= 1
+
+
+def test_naive_deadlines_are_refused_and_nothing_is_written(store: SQLAlchemyStore) -> None:
+    naive = datetime(2026, 3, 9, 17, 0)
+    with pytest.raises(ValidationError, match="next_due"):
+        store.create(history_to("received"), next_due=naive)
+    assert store.count() == 0
+    current = store.create(history_to("received"))
+    ack = event_for(current, "acknowledge")
+    with pytest.raises(ValidationError, match="next_due"):
+        store.append(current.id, [ack], expected_version=1, next_due=naive)
+    with pytest.raises(ValidationError, match="next_due of C-000"):
+        store.create_many(histories(2), next_due=lambda complaint: naive)
+    assert store.count() == 1
+    assert store.get(current.id).version == 1

@@ -31,6 +31,7 @@ from types import TracebackType
 import attrs
 import sqlalchemy as sa
 
+from iso10002._checks import instant
 from iso10002.errors import ConcurrencyConflict
 from iso10002.events import Event
 from iso10002.integrity import GENESIS, SealedEvent
@@ -115,6 +116,8 @@ def prepare(
         snapshot = replay(history)
         sealed = seal_all(complaint_id, history, 0, GENESIS)
         due = None if next_due is None else next_due(snapshot)
+        if due is not None:
+            due = instant(due, f"next_due of {complaint_id}")
         values = complaint_values(snapshot, sealed[-1].digest, due)
         batch.complaint_rows.append(tuple(values.get(c) for c in COMPLAINT_COLUMNS))
         batch.event_rows.extend(event_row(row, recorded_at) for row in sealed)

@@ -48,6 +48,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.pool import StaticPool
 
+from iso10002._checks import instant
 from iso10002.clock import Clock, system_clock
 from iso10002.errors import (
     ConcurrencyConflict,
@@ -208,6 +209,7 @@ class SQLAlchemyStore:
     ) -> Complaint:
         """Store a new complaint. See :meth:`ComplaintStore.create`."""
         complaint_id = first_received(events).complaint_id
+        next_due = _due(next_due)
         self._check_open()
         if idempotency_key is not None:
             earlier = self._by_key(idempotency_key)
@@ -289,7 +291,7 @@ class SQLAlchemyStore:
         if not events:
             raise ValidationError(["events: nothing to append"])
         self._check_open()
-        return self._write(complaint_id, events, expected_version, {"next_due": next_due})
+        return self._write(complaint_id, events, expected_version, {"next_due": _due(next_due)})
 
     def redact(self, complaint_id: str, redaction: Redacted, *, expected_version: int) -> Complaint:
         """Erase personal data and record it, atomically. See :meth:`ComplaintStore.redact`.
@@ -693,9 +695,7 @@ def _after(query: ComplaintQuery) -> tuple[int, str] | None:
     if query.after is None:
         return None
     at, complaint_id = query.after
-    if at.utcoffset() is None:
-        raise ValidationError(["after: the receipt instant must be timezone-aware"])
-    return to_micros(at), complaint_id
+    return to_micros(instant(at, "after")), complaint_id
 
 
 def _keyset(after: tuple[int, str] | None) -> list[sa.ColumnElement[bool]]:
@@ -748,6 +748,11 @@ def _check_row(
             )
         )
     return problems
+
+
+def _due(next_due: datetime | None) -> datetime | None:
+    """A deadline from the caller, refused when naive (which instant would it mean?)."""
+    return None if next_due is None else instant(next_due, "next_due")
 
 
 def _sqlstate(exc: sa.exc.DBAPIError) -> str | None:
