@@ -395,7 +395,7 @@ class SQLAlchemyStore:
     def _raise_if_created(self, complaint_ids: Sequence[str]) -> None:
         if not complaint_ids:
             return
-        with self._connect() as connection:
+        with self._reading("reading complaints") as connection:
             clash = connection.execute(
                 sa.select(complaints.c.id, complaints.c.version)
                 .where(complaints.c.id.in_(complaint_ids))
@@ -411,16 +411,13 @@ class SQLAlchemyStore:
         that bypassed the row (the unique ``(complaint_id, version)`` backstop caught it)
         moved the complaint on as surely as one that went through it.
         """
-        try:
-            with self._connect() as connection:
-                actual = self._version_in(connection, complaint_id)
-                latest = connection.execute(
-                    sa.select(sa.func.max(events.c.version)).where(
-                        events.c.complaint_id == complaint_id
-                    )
-                ).scalar_one()
-        except sa.exc.DBAPIError as exc:
-            raise _storage_error(f"reading complaint {complaint_id!r}", exc) from exc
+        with self._reading(f"reading complaint {complaint_id!r}", consistent=True) as connection:
+            actual = self._version_in(connection, complaint_id)
+            latest = connection.execute(
+                sa.select(sa.func.max(events.c.version)).where(
+                    events.c.complaint_id == complaint_id
+                )
+            ).scalar_one()
         actual = max(actual, latest or 0)
         if actual != expected_version:
             raise ConcurrencyConflict(complaint_id, expected_version, actual)
