@@ -142,8 +142,11 @@ def test_writers_racing_on_the_same_complaints_lose_and_duplicate_nothing(
 # --- lost connections ----------------------------------------------------------------------
 
 
-def kill_own_connection_before(store: SQLAlchemyStore, prefix: str) -> Any:
-    """Terminate the store's server process just before it runs a statement starting so."""
+def kill_own_connection_before(
+    store: SQLAlchemyStore, prefix: str, when: str = "before_cursor_execute"
+) -> Any:
+    """Terminate the store's server process just before (or after) it runs a statement
+    starting with ``prefix``."""
 
     def terminate(connection: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
         if statement.lstrip().startswith(prefix):
@@ -159,7 +162,7 @@ def kill_own_connection_before(store: SQLAlchemyStore, prefix: str) -> Any:
             finally:
                 admin.dispose()
 
-    sa.event.listen(store.engine, "before_cursor_execute", terminate)
+    sa.event.listen(store.engine, when, terminate)
     return terminate
 
 
@@ -193,6 +196,21 @@ def test_a_connection_lost_mid_create_leaves_no_complaint(store: SQLAlchemyStore
     assert list(store.feed()) == []
     # Retrying with the same key is safe, and works.
     assert store.create(history_to("acknowledged"), idempotency_key="form-9").version == 2
+
+
+def test_a_connection_lost_mid_import_stores_nothing(store: SQLAlchemyStore) -> None:
+    # Killed right after the import's first statement of a batch: the COPY that follows
+    # finds the connection gone.
+    clash_check = "SELECT iso10002_complaints.id"
+    hook = kill_own_connection_before(store, clash_check, when="after_cursor_execute")
+    histories = [history_to("closed", f"C-{n}") for n in range(5)]
+    try:
+        with pytest.raises(StorageError, match="connection to the database was lost"):
+            store.create_many(histories)
+    finally:
+        sa.event.remove(store.engine, "after_cursor_execute", hook)
+    assert store.count() == 0
+    assert store.create_many(histories) == 5
 
 
 def test_connections_dropped_while_idle_are_replaced(
