@@ -69,11 +69,10 @@ from iso10002.integrity import (
 from iso10002.model import Complaint
 from iso10002.replay import apply, replay
 from iso10002.storage import _sqlalchemy_bulk as bulk
+from iso10002.storage import _sqlalchemy_sql as sql
 from iso10002.storage.common import (
-    check_snapshot,
     first_received,
     from_micros,
-    query_columns,
     seal_all,
     snapshot_from_json,
     to_micros,
@@ -473,14 +472,14 @@ class SQLAlchemyStore:
         transactions, so a long iteration holds no connection while the caller works.
         """
         self._check_open()
-        conditions = _conditions(query)
-        after = _after(query)
+        conditions = sql.conditions(query)
+        after = sql.after(query)
         remaining = query.limit
         while remaining is None or remaining > 0:
             size = _PAGE if remaining is None else min(_PAGE, remaining)
             statement = (
                 sa.select(complaints.c.id, complaints.c.received_at, complaints.c.snapshot)
-                .where(*conditions, *_keyset(after))
+                .where(*conditions, *sql.keyset(after))
                 .order_by(complaints.c.received_at, complaints.c.id)
                 .limit(size)
             )
@@ -500,7 +499,7 @@ class SQLAlchemyStore:
         statement = (
             sa.select(sa.func.count())
             .select_from(complaints)
-            .where(*_conditions(query), *_keyset(_after(query)))
+            .where(*sql.conditions(query), *sql.keyset(sql.after(query)))
         )
         with self._reading("counting complaints") as connection:
             return int(connection.execute(statement).scalar_one())
@@ -593,7 +592,7 @@ class SQLAlchemyStore:
                 .where(events.c.complaint_id.in_(chunk))
                 .order_by(events.c.complaint_id, events.c.version)
             ):
-                rows.setdefault(row.complaint_id, []).append(_sealed(row))
+                rows.setdefault(row.complaint_id, []).append(sql.sealed(row))
         problems: list[IntegrityProblem] = []
         for complaint_id in chunk:
             head = heads.get(complaint_id)
@@ -603,7 +602,7 @@ class SQLAlchemyStore:
                 stored,
                 head=None if head is None or not stored else (head.version, head.head_digest),
             )
-            problems.extend(found or _check_row(complaint_id, stored, head))
+            problems.extend(found or sql.check_row(complaint_id, stored, head))
         return problems
 
     # --- lifecycle of the store ---------------------------------------------------------------
@@ -665,86 +664,6 @@ def _changed(values: dict[str, object]) -> dict[str, object]:
     """A complaint row's values for an ``UPDATE``: all but the key, which never changes."""
     del values["id"]
     return values
-
-
-def _conditions(query: ComplaintQuery) -> list[sa.ColumnElement[bool]]:
-    """``query`` as SQL, meaning exactly what :meth:`ComplaintQuery.matches` means."""
-    c = complaints.c
-    where: list[sa.ColumnElement[bool]] = []
-    if query.states is not None:
-        where.append(c.state.in_(sorted(state.value for state in query.states)))
-    if query.received_from is not None:
-        where.append(c.received_at >= to_micros(query.received_from))
-    if query.received_until is not None:
-        where.append(c.received_at < to_micros(query.received_until))
-    for name in ("assignee", "category", "product", "complaint_type"):
-        value = getattr(query, name)
-        if value is not None:
-            where.append(c[name] == value)
-    if query.overdue_at is not None:
-        where.extend(
-            [c.is_open == 1, c.next_due.is_not(None), c.next_due < to_micros(query.overdue_at)]
-        )
-    return where
-
-
-def _after(query: ComplaintQuery) -> tuple[int, str] | None:
-    if query.after is None:
-        return None
-    at, complaint_id = query.after
-    return to_micros(instant(at, "after")), complaint_id
-
-
-def _keyset(after: tuple[int, str] | None) -> list[sa.ColumnElement[bool]]:
-    if after is None:
-        return []
-    at, complaint_id = after
-    c = complaints.c
-    return [sa.or_(c.received_at > at, sa.and_(c.received_at == at, c.id > complaint_id))]
-
-
-def _sealed(row: sa.Row[object]) -> SealedEvent:
-    m = row._mapping
-    return SealedEvent(
-        complaint_id=m["complaint_id"],
-        version=m["version"],
-        event_type=m["event_type"],
-        at=from_micros(m["at"]),
-        actor=m["actor"],
-        public=m["public"],
-        personal=m["personal"],
-        previous=m["previous"],
-        digest=m["digest"],
-    )
-
-
-def _check_row(
-    complaint_id: str, rows: Sequence[SealedEvent], head: sa.Row[object] | None
-) -> list[IntegrityProblem]:
-    """The stored snapshot against the replay, and the query columns against the snapshot."""
-    if head is None:
-        return check_snapshot(complaint_id, rows, None)
-    m = head._mapping
-    try:
-        stored = snapshot_from_json(m["snapshot"])
-    except Exception as exc:
-        return [IntegrityProblem(complaint_id, None, "snapshot", f"unreadable snapshot: {exc}")]
-    problems = check_snapshot(complaint_id, rows, stored)
-    if problems:
-        return problems
-    due = None if m["next_due"] is None else from_micros(m["next_due"])
-    expected = query_columns(stored, due)
-    differing = sorted(name for name, value in expected.items() if m[name] != value)
-    if differing:
-        problems.append(
-            IntegrityProblem(
-                complaint_id,
-                None,
-                "snapshot",
-                f"the indexed columns {', '.join(differing)} differ from the snapshot",
-            )
-        )
-    return problems
 
 
 def _due(next_due: datetime | None) -> datetime | None:
