@@ -229,6 +229,13 @@ def test_tables_of_our_names_that_alembic_never_made_are_refused(database: str) 
         engine.dispose()
 
 
+def test_a_schema_whose_tables_were_dropped_is_refused(database: str) -> None:
+    upgrade(database)
+    run(database, "DROP TABLE iso10002_events")
+    with pytest.raises(ConfigurationError, match="iso10002_events are missing"):
+        SQLAlchemyStore(database, migrate=True)
+
+
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite3"
     text = "Meeting notes, not a database.\n" * 200

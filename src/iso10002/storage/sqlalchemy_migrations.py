@@ -136,6 +136,13 @@ def check_revision(connection: sa.Connection, *, upgrading: bool = False) -> str
     current = current_revision(connection)
     head = head_revision()
     if current == head:
+        missing = sorted(set(metadata.tables) - set(sa.inspect(connection).get_table_names()))
+        if missing:
+            raise ConfigurationError(
+                f"the database records iso10002 schema revision {current!r}, but the tables "
+                f"{', '.join(missing)} are missing: they were dropped behind iso10002's back; "
+                "restore them from a backup"
+            )
         return current
     if current is not None and current not in _known_revisions():
         raise ConfigurationError(
