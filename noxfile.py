@@ -8,6 +8,7 @@ dependencies are installed once.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -21,6 +22,43 @@ PYTHON = None  # the interpreter running nox
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 EVERYTHING = ".[all,test,docs,lint]"
 PATHS = ["src", "tests", "benchmarks", "examples", "noxfile.py", "docs"]
+
+
+# Programs from the system's packages that the browser and desktop tests drive: Debian's
+# Chromium and ChromeDriver (a test tool's own browser download does not work offline), and a
+# virtual X screen for the Tk desktop example.
+SYSTEM_PROGRAMS = {
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
+    "Xvfb": "xvfb",
+    "xauth": "xauth",
+    "xdotool": "xdotool",
+}
+
+
+def _system_packages(session: nox.Session) -> None:
+    """Install the Debian packages the tests need, when missing and when we may (root, apt)."""
+    missing = sorted({pkg for prog, pkg in SYSTEM_PROGRAMS.items() if not shutil.which(prog)})
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        session.warn(
+            f"missing system packages {' '.join(missing)}: install them "
+            "(Debian: apt-get install) or the browser and desktop tests fail in CI"
+        )
+        return
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        *missing,
+        external=True,
+        env=env,
+    )
 
 
 def _install(session: nox.Session, extras: str = EVERYTHING) -> None:
@@ -53,6 +91,7 @@ def _examples(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def ci(session: nox.Session) -> None:
     """Everything CI checks, in one environment: lint, types, tests, docs, examples."""
+    _system_packages(session)
     _install(session)
     _lint(session)
     _typecheck(session)
@@ -64,6 +103,7 @@ def ci(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """The test suite (unit, property, integration; doctests of src)."""
+    _system_packages(session)
     _install(session)
     _tests(session)
 
@@ -92,6 +132,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def examples(session: nox.Session) -> None:
     """Run every example's own tests."""
+    _system_packages(session)
     _install(session)
     _examples(session)
 

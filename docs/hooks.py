@@ -1,7 +1,10 @@
 """MkDocs hooks: pages that are generated from the code at build time.
 
 ``{{ lifecycle_diagram }}`` and ``{{ lifecycle_table }}`` are replaced by renderings of
-``ComplaintLifecycle``, so the diagram in the docs can never drift from the class.
+``ComplaintLifecycle``, so the diagram in the docs can never drift from the class;
+``{{ sla_presets_table }}`` by the table of SLA presets with their sources;
+``{{ clauses_table }}`` and ``{{ audit_checklist }}`` by the principles' clause table and the
+checklist of the registered checks.
 """
 
 from __future__ import annotations
@@ -9,10 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from iso10002.lifecycle import rules_table, state_diagram
+from iso10002.principles import audit_checklist, clauses_table
+from iso10002.sla.presets import markdown_table
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:
     """Expand the generated blocks."""
-    return markdown.replace("{{ lifecycle_diagram }}", state_diagram()).replace(
-        "{{ lifecycle_table }}", rules_table()
+    return (
+        markdown.replace("{{ lifecycle_diagram }}", state_diagram())
+        .replace("{{ lifecycle_table }}", rules_table())
+        .replace("{{ sla_presets_table }}", markdown_table())
+        .replace("{{ clauses_table }}", clauses_table())
+        .replace("{{ audit_checklist }}", audit_checklist().to_markdown())
     )

@@ -64,13 +64,15 @@ class Policy:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
+def clock(manual_clock: ManualClock) -> ManualClock:
+    """The testing kit's clock (iso10002.testing.plugin), at START."""
+    return manual_clock
 
 
 @pytest.fixture
-def desk(clock: ManualClock) -> ComplaintsDesk:
-    return ComplaintsDesk(InMemoryStore(clock=clock), clock=clock)
+def desk(complaints_desk: ComplaintsDesk) -> ComplaintsDesk:
+    """The testing kit's desk on an in-memory store, driven by ``clock``."""
+    return complaints_desk
 
 
 def receive(desk: ComplaintsDesk, **overrides: Any) -> Complaint:
@@ -149,6 +151,9 @@ USE_CASES: dict[str, Callable[[ComplaintsDesk, str], Complaint]] = {
         i, actor="customer", score=4, comment="Quick once escalated"
     ),
     "add_note": lambda d, i: d.add_note(i, actor="agent:bo", text="Called back, no answer."),
+    "record_charge": lambda d, i: d.record_charge(
+        i, actor="billing", amount=Money(Decimal("4.50"), "GBP"), reason="copy of the contract"
+    ),
     "redact": lambda d, i: d.redact(i, actor="dpo:lee", reason="Erasure request"),
 }
 
@@ -174,6 +179,7 @@ FULL_PATH = (
     "offer_survey",
     "record_satisfaction",
     "add_note",
+    "record_charge",
     "reopen",
     "withdraw",
     "redact",
@@ -187,6 +193,11 @@ def test_a_complaint_goes_through_every_use_case(desk: ComplaintsDesk, clock: Ma
     history = desk.history(complaint.id)
     assert [e.lifecycle_event for e in history] == ["receive", *[_event(s) for s in FULL_PATH]]
     assert desk.store.verify_integrity().ok
+
+
+def test_a_charge_is_kept_on_the_snapshot(desk: ComplaintsDesk, clock: ManualClock) -> None:
+    complaint = walk(desk, clock, "acknowledge", "record_charge")  # ISO 10002 4.8
+    assert complaint.charges == (Money(Decimal("4.50"), "GBP"),)
 
 
 def _event(step: str) -> str:
@@ -388,6 +399,9 @@ BAD_INPUT: dict[str, Callable[[ComplaintsDesk, str], object]] = {
     "record_satisfaction": lambda d, i: d.record_satisfaction(i, actor=ACTOR, score=9),
     "add_note": lambda d, i: d.add_note(i, actor=ACTOR, text="x" * 100_001),
     "redact": lambda d, i: d.redact(i, actor=ACTOR, reason=""),
+    "record_charge": lambda d, i: d.record_charge(
+        i, actor=ACTOR, amount=Money(Decimal("0.00"), "GBP"), reason="nothing"
+    ),
     "receive": lambda d, i: receive(d, description=""),
 }
 

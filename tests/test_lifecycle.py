@@ -148,10 +148,16 @@ def test_personal_data_is_erased_once() -> None:
         transition(redacted, event_for(redacted, "redact"))
 
 
-def test_withdrawn_complaints_still_take_notes_and_erasure() -> None:
+def test_withdrawn_complaints_still_take_notes_erasure_and_charges() -> None:
     complaint = complaint_in("withdrawn")
     allowed = TRANSITIONS.allowed_events(complaint, complaint.last_event_at)
-    assert allowed == ("offer_survey", "record_satisfaction", "add_note", "redact")
+    assert allowed == ("offer_survey", "record_satisfaction", "add_note", "redact", "record_charge")
+
+
+def test_a_charge_is_recorded_in_every_state_after_receipt() -> None:  # ISO 10002 4.8
+    for state in ComplaintState:
+        if state is not ComplaintState.NEW:
+            assert "record_charge" in TRANSITIONS.events_from(state), state
 
 
 def test_every_state_can_be_reached_and_left() -> None:

@@ -142,3 +142,19 @@ def test_json_is_plain_utf8_with_enum_values() -> None:
     assert data["type"] == "received"
     assert data["channel"] == "email"
     assert "Café" in text
+
+
+def test_a_charge_of_nothing_is_refused_from_json() -> None:  # ISO 10002 4.8
+    data = {
+        "type": "charge_recorded",
+        "at": "2026-01-06T09:00:00Z",
+        "actor": "billing",
+        "amount": {"amount": "0", "currency": "GBP"},
+        "reason": "",
+    }
+    with pytest.raises(ValidationError) as caught:
+        from_data(data, Event)
+    assert caught.value.errors == (
+        "amount: 0 is not a charge; give an amount above zero",
+        "reason: must not be empty",
+    )

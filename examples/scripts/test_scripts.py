@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,52 @@ def test_quickstart_takes_a_complaint_to_closure() -> None:
     assert "received" in out
     assert "closed" in out
     assert "no problems" in out
+
+
+def test_the_helpdesk_app_resolves_a_complaint_that_conforms() -> None:
+    out = run("helpdesk_app.py")
+    assert out.startswith("ISO 10002 conformance at")
+    assert ": PASSED" in out.splitlines()[0]
+
+
+def test_the_ci_check_fails_the_build_on_findings_and_writes_its_report(tmp_path: Path) -> None:
+    report, checklist = tmp_path / "conformance.json", tmp_path / "checklist.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "conformance_ci.py"),
+            "--complaints",
+            "120",
+            "--report",
+            str(report),
+            "--checklist",
+            str(checklist),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # The simulated quarter sends some decisions by letter to people with no address.
+    assert done.returncode == 1, done.stderr
+    assert "decision.communicated_with_reasons" in done.stdout
+    assert json.loads(report.read_text())["passed"] is False
+    assert checklist.read_text().startswith("| Clause | Heading |")
+
+
+def test_the_ci_check_passes_when_only_major_findings_fail_the_build() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "conformance_ci.py"),
+            "--complaints",
+            "120",
+            "--fail-at",
+            "major",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout

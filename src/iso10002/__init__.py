@@ -12,9 +12,11 @@ Examples:
 """
 
 from iso10002._version import __version__
+from iso10002.access import AccessPolicy, AccessRefusal, MemoryRefusalLog, RefusalLog, RolePolicy
 from iso10002.clock import Clock, ManualClock, system_clock
 from iso10002.desk import ComplaintsDesk, DeskPolicy
 from iso10002.errors import (
+    AccessDenied,
     ConcurrencyConflict,
     ConfigurationError,
     IntegrityViolation,
@@ -29,6 +31,7 @@ from iso10002.events import (
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -80,16 +83,28 @@ from iso10002.model import (
     VulnerabilityDriver,
 )
 from iso10002.replay import apply, replay
-from iso10002.storage import ComplaintQuery, ComplaintStore, InMemoryStore, RecordedEvent
+from iso10002.sla import BusinessCalendar, SlaPolicy, presets
+from iso10002.storage import (
+    ComplaintQuery,
+    ComplaintStore,
+    InMemoryStore,
+    RecordedEvent,
+    SQLiteStore,
+)
 
 __all__ = [
     "TRANSITIONS",
+    "AccessDenied",
+    "AccessPolicy",
+    "AccessRefusal",
     "Acknowledged",
     "ActionCompleted",
     "ActionKind",
     "Assessed",
     "Assigned",
+    "BusinessCalendar",
     "Channel",
+    "ChargeRecorded",
     "Classification",
     "Clock",
     "ClockPaused",
@@ -123,6 +138,7 @@ __all__ = [
     "Iso10002Error",
     "LifecycleRules",
     "ManualClock",
+    "MemoryRefusalLog",
     "Money",
     "NotFound",
     "NoteAdded",
@@ -134,17 +150,21 @@ __all__ = [
     "Redress",
     "RedressKind",
     "ReferredExternally",
+    "RefusalLog",
     "RemedyKind",
     "RemedyRequest",
     "Reopened",
     "Representative",
     "ResponseAccepted",
     "ResponseRejected",
+    "RolePolicy",
     "RootCause",
     "RootCauseRecorded",
+    "SQLiteStore",
     "Satisfaction",
     "SatisfactionRecorded",
     "Severity",
+    "SlaPolicy",
     "StorageError",
     "SurveyOffered",
     "TransitionNotAllowed",
@@ -154,6 +174,7 @@ __all__ = [
     "Withdrawn",
     "__version__",
     "apply",
+    "presets",
     "replay",
     "system_clock",
 ]

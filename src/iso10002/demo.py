@@ -3,8 +3,10 @@
 :func:`simulate` drives a :class:`~iso10002.desk.ComplaintsDesk` with a seeded generator:
 complaints arrive on weekdays and weekends at plausible hours, are acknowledged, assessed,
 investigated, decided and closed (or withdrawn, escalated, referred to an ombudsman,
-reopened) by a small team, with every step dated on a shared manual clock. The same seed
-always gives the same quarter.
+reopened) by a small team working business hours, with every step dated on a shared manual
+clock. The desk runs the FCA DISP standard SLA preset on an England and Wales calendar (the
+simulated firm is a UK bank), so the summary can report SLA breaches per target. The same
+seed always gives the same quarter.
 
 Examples:
     >>> from iso10002.storage import InMemoryStore
@@ -47,9 +49,10 @@ from iso10002.model import (
     Severity,
     Vulnerability,
 )
+from iso10002.sla import BusinessCalendar, SlaPolicy, TargetState, presets
 from iso10002.storage.protocol import ComplaintStore
 
-__all__ = ["Quarter", "SimulationResult", "simulate"]
+__all__ = ["Quarter", "SimulationResult", "demo_policy", "simulate", "summarize"]
 
 _PRODUCTS = {
     "current account": ("fees", "overdraft", "account closure"),
@@ -120,17 +123,41 @@ class SimulationResult:
 Step = Callable[[ComplaintsDesk, str], object]
 
 
+def demo_policy() -> SlaPolicy:
+    """The simulated UK bank's SLA policy: FCA DISP, standard complaints, England and Wales.
+
+    Examples:
+        >>> demo_policy().calendar.holiday_label
+        'bank holidays in England'
+    """
+    return presets.get("fca.disp.standard", nation="ENG")
+
+
+# Who works business hours: the complaints team does, complainants and the survey robot
+# do not.
+_OUT_OF_HOURS = frozenset(
+    {"withdraw", "record_rejection", "record_acceptance", "offer_survey", "record_satisfaction"}
+)
+
+
 class _Script:
     """The planned life of one complaint: steps at instants, drawn from one RNG."""
 
-    def __init__(self, rng: random.Random, received_at: datetime) -> None:
+    def __init__(
+        self, rng: random.Random, received_at: datetime, calendar: BusinessCalendar
+    ) -> None:
         self.rng = rng
         self.at = received_at
+        self.calendar = calendar
         self.steps: list[tuple[datetime, str, Step]] = []
         self.handler = rng.choice(_TEAM)
 
     def after(self, low_hours: float, high_hours: float, name: str, step: Step) -> None:
         self.at += timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        if name not in _OUT_OF_HOURS and not self.calendar.is_open(self.at):
+            # The team picks the work up some time after it next opens, not at 02:11.
+            opening = self.calendar.next_open(self.at)
+            self.at = self.calendar.add(opening, timedelta(minutes=self.rng.uniform(5, 150)))
         self.steps.append((self.at, name, step))
 
 
@@ -162,8 +189,10 @@ def _arrival(rng: random.Random, quarter: Quarter) -> datetime:
     return datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=timezone.utc)
 
 
-def _plan(rng: random.Random, complaint_id: str, received_at: datetime) -> _Script:
-    script = _Script(rng, received_at)
+def _plan(
+    rng: random.Random, complaint_id: str, received_at: datetime, calendar: BusinessCalendar
+) -> _Script:
+    script = _Script(rng, received_at, calendar)
     handler = script.handler
     lead = rng.choice(_LEADS)
     product = rng.choice(sorted(_PRODUCTS))
@@ -378,7 +407,9 @@ def simulate(
     """Run ``complaints`` complaints received during ``quarter`` through a desk on ``store``.
 
     Work stops at the end of the quarter, so complaints received late are still open, as
-    in any real backlog. ``progress(done, total)`` is called as receipts are processed.
+    in any real backlog. ``policy`` defaults to :func:`demo_policy`; the team works the
+    business hours of its calendar (of the demo policy's, when ``policy`` has none).
+    ``progress(done, total)`` is called as receipts are processed.
 
     Examples:
         >>> from iso10002.storage import InMemoryStore
@@ -388,6 +419,9 @@ def simulate(
     if complaints < 1:
         raise ValueError("simulate at least one complaint")
     rng = random.Random(seed)
+    if policy is None:
+        policy = demo_policy()
+    calendar = policy.calendar if isinstance(policy, SlaPolicy) else demo_policy().calendar
     clock = ManualClock(quarter.start)
     next_id = (f"CMP-{quarter.year}-{n:05d}" for n in range(1, complaints + 1))
     desk = ComplaintsDesk(store, policy, clock, id_factory=lambda: next(next_id))
@@ -409,7 +443,7 @@ def simulate(
             complaint = _receive(desk, child)
             received += 1
             example = example or complaint.id
-            for when, _name, planned in _plan(child, complaint.id, at).steps:
+            for when, _name, planned in _plan(child, complaint.id, at, calendar).steps:
                 heapq.heappush(queue, (when, order, complaint.id, planned))
                 order += 1
             if progress is not None:
@@ -453,8 +487,37 @@ def _describe(values: list[float], unit: str) -> str:
     )
 
 
-def summarize(store: ComplaintStore, result: SimulationResult, quarter: Quarter) -> str:
-    """A readable account of a simulated quarter: states, times, outcomes, one complaint's path.
+def _sla_lines(complaints: list[Complaint], policy: SlaPolicy, at: datetime) -> list[str]:
+    """SLA states per target at ``at``: how many met, breached, at risk, pending."""
+    counts: dict[str, dict[TargetState, int]] = {}
+    for c in complaints:
+        for status in policy.evaluate(c, at, explain=False).targets:
+            row = counts.setdefault(status.name, dict.fromkeys(TargetState, 0))
+            row[status.state] += 1
+    label = policy.calendar.holiday_label
+    lines = [
+        f"SLA ({policy.name}, {label}) at {policy.calendar.local(at):%d %b %Y %H:%M}:",
+        f"  {'target':<20}{'met':>7}{'breached':>10}{'at risk':>9}{'pending':>9}{'n/a':>7}",
+    ]
+    for name, row in counts.items():
+        lines.append(
+            f"  {name:<20}{row[TargetState.MET]:>7,}{row[TargetState.BREACHED]:>10,}"
+            f"{row[TargetState.AT_RISK]:>9,}{row[TargetState.PENDING]:>9,}"
+            f"{row[TargetState.NOT_APPLICABLE]:>7,}"
+        )
+    breached = sum(r[TargetState.BREACHED] for r in counts.values())
+    lines.append(f"  {breached:,} breaches in all")
+    return lines
+
+
+def summarize(
+    store: ComplaintStore,
+    result: SimulationResult,
+    quarter: Quarter,
+    policy: SlaPolicy | None = None,
+) -> str:
+    """A readable account of a simulated quarter: states, times, outcomes, SLA breaches per
+    target (by ``policy``, default :func:`demo_policy`) and one complaint's path.
 
     Examples:
         >>> from iso10002.storage import InMemoryStore
@@ -463,15 +526,18 @@ def summarize(store: ComplaintStore, result: SimulationResult, quarter: Quarter)
         >>> "Complaints by state" in text
         True
     """
+    sla = policy if policy is not None else demo_policy()
     complaints = list(store.find())
     states: dict[str, int] = {}
     outcomes: dict[str, int] = {}
     ack_hours: list[float] = []
+    ack_business: list[float] = []
     response_days: list[float] = []
     for c in complaints:
         states[c.state.value] = states.get(c.state.value, 0) + 1
         if c.acknowledged_at is not None:
             ack_hours.append(_hours(c.acknowledged_at - c.received_at))
+            ack_business.append(_hours(sla.calendar.between(c.received_at, c.acknowledged_at)))
         if c.final_response_at is not None:
             response_days.append(_hours(c.final_response_at - c.received_at) / 24)
         if c.outcome is not None:
@@ -487,11 +553,16 @@ def summarize(store: ComplaintStore, result: SimulationResult, quarter: Quarter)
         ),
         "",
         f"Acknowledgement: {_describe(ack_hours, 'hours')}",
+        f"  in business hours: {_describe(ack_business, 'hours')}",
         f"Final response:  {_describe(response_days, 'days')}",
         "Outcomes: " + ", ".join(f"{name} {count:,}" for name, count in sorted(outcomes.items())),
+        "",
+        *_sla_lines(complaints, sla, quarter.end),
     ]
     if result.example_id is not None:
-        lines += ["", f"One complaint, step by step ({result.example_id}):"]
+        zone = sla.calendar.zone
+        lines += ["", f"One complaint, step by step ({result.example_id}; {zone} time):"]
         for event in store.history(result.example_id):
-            lines.append(f"  {event.at:%a %d %b %Y %H:%M}  {event.event_type:<22} by {event.actor}")
+            local = sla.calendar.local(event.at)
+            lines.append(f"  {local:%a %d %b %Y %H:%M}  {event.event_type:<22} by {event.actor}")
     return "\n".join(lines)

@@ -26,19 +26,34 @@ Examples:
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from iso10002._checks import instant
+from iso10002.access import (
+    VIEW,
+    AccessPolicy,
+    AccessRefusal,
+    LoggingRefusalLog,
+    RefusalLog,
+    allow_all,
+)
 from iso10002.clock import Clock, system_clock
-from iso10002.errors import ConcurrencyConflict, TransitionNotAllowed, ValidationError
+from iso10002.errors import (
+    AccessDenied,
+    ConcurrencyConflict,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from iso10002.events import (
     Acknowledged,
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -71,6 +86,7 @@ from iso10002.model import (
     Complexity,
     ContactMethod,
     Impact,
+    Money,
     Outcome,
     Redress,
     RemedyRequest,
@@ -79,9 +95,11 @@ from iso10002.model import (
     Severity,
 )
 from iso10002.replay import apply
-from iso10002.storage.protocol import ComplaintStore
+from iso10002.storage.protocol import ComplaintQuery, ComplaintStore
 
 __all__ = ["ComplaintsDesk", "DeskPolicy", "new_complaint_id"]
+
+_log = logging.getLogger(__name__)
 
 
 class DeskPolicy(Protocol):
@@ -118,7 +136,9 @@ class ComplaintsDesk:
     the SLA clock may pause, deadlines and retention; ``clock`` says what time it is;
     ``listeners`` receive python-statemachine callbacks for every transition
     (``after_transition(event, source, target, change, complaint)`` and the like);
-    ``id_factory`` names new complaints.
+    ``id_factory`` names new complaints; ``access`` is the host's
+    :data:`~iso10002.access.AccessPolicy`, asked before every change (and before reads made
+    with an ``actor``), and ``refusals`` records what it refused (by default as log warnings).
 
     Every method takes ``actor`` (who is accountable, ISO 10002 4.12), an optional ``at``
     (when it happened; default now, never in the future, never before the complaint's latest
@@ -134,12 +154,16 @@ class ComplaintsDesk:
         *,
         listeners: Sequence[object] = (),
         id_factory: Callable[[], str] = new_complaint_id,
+        access: AccessPolicy = allow_all,
+        refusals: RefusalLog | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
         self.clock: Clock = clock if clock is not None else system_clock
         self.listeners = tuple(listeners)
         self.id_factory = id_factory
+        self.access = access
+        self.refusals: RefusalLog = refusals if refusals is not None else LoggingRefusalLog()
 
     @property
     def rules(self) -> LifecycleRules:
@@ -148,8 +172,10 @@ class ComplaintsDesk:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def get(self, complaint_id: str) -> Complaint:
+    def get(self, complaint_id: str, *, actor: str | None = None) -> Complaint:
         """The complaint's current snapshot (``NotFound`` if there is none).
+
+        With ``actor``, the access policy is asked whether that actor may ``"view"`` it.
 
         Examples:
             >>> from iso10002.storage import InMemoryStore
@@ -158,10 +184,15 @@ class ComplaintsDesk:
             ...
             iso10002.errors.NotFound: no complaint with id 'C-404'
         """
-        return self.store.get(complaint_id)
+        complaint = self.store.get(complaint_id)
+        if actor is not None:
+            self._authorize(actor, VIEW, complaint)
+        return complaint
 
-    def history(self, complaint_id: str) -> tuple[Event, ...]:
+    def history(self, complaint_id: str, *, actor: str | None = None) -> tuple[Event, ...]:
         """Every event of the complaint, oldest first: its full audit trail (7.3).
+
+        With ``actor``, the access policy is asked whether that actor may ``"view"`` it.
 
         Examples:
             >>> from iso10002.storage import InMemoryStore
@@ -171,6 +202,8 @@ class ComplaintsDesk:
             >>> [type(e).__name__ for e in ComplaintsDesk(store).history(c.id)]
             ['Received', 'Acknowledged', 'Assessed']
         """
+        if actor is not None:
+            self.get(complaint_id, actor=actor)
         return self.store.history(complaint_id)
 
     def allowed_events(self, complaint_id: str, at: datetime | None = None) -> tuple[str, ...]:
@@ -235,6 +268,7 @@ class ComplaintsDesk:
             external_ref=external_ref,
             originally_received_at=originally_received_at,
         )
+        self._authorize(actor, event.lifecycle_event, None)
         transition(None, event, self.rules, self.listeners)
         snapshot = apply(None, [event], rules=self.rules)
         return self.store.create(
@@ -686,6 +720,39 @@ class ComplaintsDesk:
             at,
         )
 
+    def record_charge(
+        self,
+        complaint_id: str,
+        *,
+        actor: str,
+        amount: Money,
+        reason: str,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Complaint:
+        """Record that the complainant was asked to pay something (ISO 10002 4.8 charges).
+
+        Handling should be free to the complainant; the record keeps the fact so that the
+        charges check in :mod:`iso10002.principles` reports it.
+
+        Examples:
+            >>> from decimal import Decimal
+            >>> from iso10002.storage import InMemoryStore
+            >>> from iso10002.testing.builders import history_to
+            >>> store = InMemoryStore()
+            >>> c = store.create(history_to("acknowledged"))
+            >>> ComplaintsDesk(store).record_charge(
+            ...     c.id, actor="billing", amount=Money(Decimal("5.00"), "GBP"),
+            ...     reason="postage for returned documents").charges
+            (Money(amount=Decimal('5.00'), currency='GBP'),)
+        """
+        return self._record(
+            complaint_id,
+            expected_version,
+            lambda now: ChargeRecorded(at=now, actor=actor, amount=amount, reason=reason),
+            at,
+        )
+
     def redact(
         self,
         complaint_id: str,
@@ -712,6 +779,7 @@ class ComplaintsDesk:
             (True, '[redacted]')
         """
         current = self._load(complaint_id, expected_version)
+        self._authorize(actor, Redacted.lifecycle_event, current)
         now = self._now(at)
         retain_until = self.policy.retain_until(current) if self.policy is not None else None
         if retain_until is not None and now < retain_until and not force:
@@ -724,6 +792,50 @@ class ComplaintsDesk:
         event = Redacted(at=now, actor=actor, reason=reason, forced=force)
         self._check(current, [event])
         return self.store.redact(complaint_id, event, expected_version=current.version)
+
+    def past_retention(
+        self, at: datetime | None = None, *, query: ComplaintQuery = ComplaintQuery()
+    ) -> Iterator[Complaint]:
+        """Complaints whose retention period is over at ``at`` (default now), not yet erased.
+
+        The policy's ``retain_until(complaint)`` decides; a complaint it gives no date to is
+        never listed, and without a policy nothing is. Each complaint listed may be erased
+        with :meth:`redact` without ``force`` (4.10; UK GDPR Art. 5(1)(e), storage
+        limitation). ``at`` may lie ahead, to plan erasures. Complaints are streamed from
+        ``store.find(query)`` in receipt order, never all loaded at once; narrow ``query``
+        (say, ``received_until``) when the policy allows, so fewer are read.
+
+        Examples:
+            >>> from datetime import timedelta
+            >>> from iso10002.lifecycle import LifecycleRules
+            >>> from iso10002.storage import InMemoryStore
+            >>> from iso10002.testing.builders import START, history_to
+            >>> class ThreeYears:  # a retention rule like the FCA's, from receipt
+            ...     lifecycle_rules = LifecycleRules()
+            ...     def next_due(self, complaint, at): return None
+            ...     def retain_until(self, complaint):
+            ...         return complaint.received_at + timedelta(days=3 * 365)
+            >>> store = InMemoryStore()
+            >>> _ = store.create(history_to("closed", "C-OLD"))
+            >>> _ = store.create(history_to("closed", "C-NEW", at=START + timedelta(days=400)))
+            >>> desk = ComplaintsDesk(store, ThreeYears())
+            >>> [c.id for c in desk.past_retention(at=START + timedelta(days=1100))]
+            ['C-OLD']
+        """
+        when = self.clock() if at is None else instant(at)
+        policy = self.policy
+        if policy is None:
+            return iter(())
+
+        def listing() -> Iterator[Complaint]:
+            for complaint in self.store.find(query):
+                if complaint.redacted_at is not None:
+                    continue
+                retain_until = policy.retain_until(complaint)
+                if retain_until is not None and retain_until <= when:
+                    yield complaint
+
+        return listing()
 
     # --- the generic path ------------------------------------------------------------------
 
@@ -741,6 +853,7 @@ class ComplaintsDesk:
             )
         self._now(event.at)
         current = self._load(complaint_id, expected_version)
+        self._authorize(event.actor, event.lifecycle_event, current)
         return self._append(current, [event])
 
     # --- internals -------------------------------------------------------------------------
@@ -802,4 +915,18 @@ class ComplaintsDesk:
     ) -> Complaint:
         now = self._now(at)
         current = self._load(complaint_id, expected_version)
-        return self._append(current, build(now))
+        events = build(now)
+        for event in events:
+            self._authorize(event.actor, event.lifecycle_event, current)
+        return self._append(current, events)
+
+    def _authorize(self, actor: str, action: str, complaint: Complaint | None) -> None:
+        """Ask the access policy; record and raise a refusal before anything is decided."""
+        if self.access(actor, action, complaint):
+            return
+        complaint_id = None if complaint is None else complaint.id
+        try:
+            self.refusals.record(AccessRefusal(self.clock(), actor, action, complaint_id))
+        except Exception:  # the caller must still hear of the refusal, not of the log's failure
+            _log.exception("could not record an access refusal")
+        raise AccessDenied(actor, action, complaint_id)

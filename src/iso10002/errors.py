@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 __all__ = [
+    "AccessDenied",
     "ConcurrencyConflict",
     "ConfigurationError",
     "IntegrityViolation",
@@ -124,6 +125,29 @@ class NotFound(Iso10002Error, LookupError):
 
     def __reduce__(self) -> tuple[type[NotFound], tuple[str]]:
         return (type(self), (self.complaint_id,))
+
+
+class AccessDenied(Iso10002Error, PermissionError):
+    """The desk's access policy refused the actor this action; nothing was changed.
+
+    Examples:
+        >>> print(AccessDenied("guest", "close", "C-1"))
+        'guest' may not close complaint 'C-1'
+    """
+
+    def __init__(self, actor: str, action: str, complaint_id: str | None) -> None:
+        self.actor = actor
+        self.action = action
+        self.complaint_id = complaint_id
+        super().__init__(actor, action, complaint_id)
+
+    def __str__(self) -> str:
+        action = self.action.replace("_", " ")
+        target = f"complaint {self.complaint_id!r}" if self.complaint_id else "a new complaint"
+        return f"{self.actor!r} may not {action} {target}"
+
+    def __reduce__(self) -> tuple[type[AccessDenied], tuple[str, str, str | None]]:
+        return (type(self), (self.actor, self.action, self.complaint_id))
 
 
 class IntegrityViolation(Iso10002Error):

@@ -36,6 +36,7 @@ from iso10002.model import (
     Complexity,
     ContactMethod,
     Impact,
+    Money,
     Outcome,
     Redress,
     RemedyRequest,
@@ -52,6 +53,7 @@ __all__ = [
     "AnyEvent",
     "Assessed",
     "Assigned",
+    "ChargeRecorded",
     "ClockPaused",
     "ClockResumed",
     "Closed",
@@ -388,6 +390,39 @@ class Redacted(Event):
     forced: bool = attrs.field(default=False, validator=check.instance_of(bool))
 
 
+@attrs.frozen(kw_only=True)
+class ChargeRecorded(Event):
+    """The complainant was asked to pay something in connection with the complaint.
+
+    Handling a complaint should be free of charge to the complainant (ISO 10002 4.8;
+    DISP 1.3.1AR). Recording a charge is allowed in every state, because it is a fact the
+    record must not hide; the charges check reports it. ``amount`` is what was asked for
+    (more than zero); ``reason`` says what for (a copy of call recordings, a dispute fee…).
+
+    Examples:
+        >>> from datetime import datetime, timezone
+        >>> from decimal import Decimal
+        >>> ChargeRecorded(
+        ...     at=datetime(2026, 1, 6, tzinfo=timezone.utc), actor="billing",
+        ...     amount=Money(Decimal("10.00"), "GBP"), reason="copy of call recordings",
+        ... ).lifecycle_event
+        'record_charge'
+    """
+
+    event_type: ClassVar[str] = "charge_recorded"
+    lifecycle_event: ClassVar[str] = "record_charge"
+
+    amount: Money = attrs.field(validator=check.instance_of(Money))
+    reason: str = attrs.field(validator=check.required_text)
+
+    @amount.validator
+    def _more_than_zero(self, attribute: attrs.Attribute[Money], value: Money) -> None:
+        if value.amount <= 0:
+            raise check.ValidationError(
+                [f"{attribute.name}: {value.amount} is not a charge; give an amount above zero"]
+            )
+
+
 AnyEvent = Union[  # noqa: UP007 - a runtime union that cattrs reads
     Received,
     Acknowledged,
@@ -413,6 +448,7 @@ AnyEvent = Union[  # noqa: UP007 - a runtime union that cattrs reads
     SurveyOffered,
     SatisfactionRecorded,
     Redacted,
+    ChargeRecorded,
 ]
 """Every concrete event class, for serialization and exhaustive matching."""
 

@@ -346,6 +346,19 @@ class ComplaintLifecycle(StateChart["_Slot"]):
         withdrawn,
         cond=[not_redacted],
     )
+    # A charge to the complainant is recorded whenever it happens, so the charges check
+    # (ISO 10002 4.8) can see it; refusing the fact would only hide it.
+    record_charge = _stay(
+        received,
+        acknowledged,
+        assessed,
+        investigating,
+        responded,
+        escalated,
+        referred,
+        closed,
+        withdrawn,
+    )
 
 
 # --- The compiled table -------------------------------------------------------------------

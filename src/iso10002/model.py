@@ -518,4 +518,5 @@ class Complaint(ComplaintFacts):
     notes: int = 0
     survey_offered_at: datetime | None = None
     satisfaction: Satisfaction | None = None
+    charges: tuple[Money, ...] = ()
     redacted_at: datetime | None = None

@@ -31,6 +31,7 @@ from iso10002.events import (
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -240,6 +241,10 @@ def _satisfaction(d: Any, e: SatisfactionRecorded) -> None:
     d.satisfaction = e.satisfaction
 
 
+def _charged(d: Any, e: ChargeRecorded) -> None:
+    d.charges = (*d.charges, e.amount)
+
+
 def _redacted(d: Any, e: Redacted) -> None:
     # The same values the stores give erased personal fields of earlier events, so the
     # replay of a redacted history equals the snapshot taken before and after erasure.
@@ -274,6 +279,7 @@ _HANDLERS: dict[type[Event], Callable[[Any, Any], None]] = {
     SurveyOffered: _survey_offered,
     SatisfactionRecorded: _satisfaction,
     Redacted: _redacted,
+    ChargeRecorded: _charged,
 }
 
 

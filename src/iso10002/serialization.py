@@ -36,8 +36,9 @@ Examples:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, TypeVar, get_args, get_origin
@@ -94,6 +95,21 @@ def _structure_datetime(value: Any, _: type[datetime]) -> datetime:
     if parsed.utcoffset() is None:
         raise _Refusal(f"naive datetime {value!r}; give an offset such as +00:00 or Z")
     return parsed.astimezone(timezone.utc)
+
+
+@converter.register_unstructure_hook
+def _unstructure_timedelta(value: timedelta) -> float:
+    # Seconds; exact to the microsecond for any span a complaint has (SLA remaining time).
+    return value.total_seconds()
+
+
+@converter.register_structure_hook
+def _structure_timedelta(value: Any, _: type[timedelta]) -> timedelta:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Refusal(f"expected a number of seconds, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise _Refusal(f"{value!r} is not a finite number of seconds")
+    return timedelta(seconds=value)
 
 
 @converter.register_unstructure_hook

@@ -13,7 +13,9 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from iso10002.integrity import SealedEvent
@@ -46,6 +48,22 @@ def postgres_available() -> tuple[bool, str]:
     finally:
         engine.dispose()
     return True, ""
+
+
+def require_postgres(request: pytest.FixtureRequest) -> None:
+    """``require_service`` of tests/conftest.py for the test server: skip here, fail in CI.
+
+    The helper is taken from the conftest module pytest loaded, not by ``import conftest``:
+    several test directories have a ``conftest.py``, and that name means whichever was
+    imported last.
+    """
+    root = Path(__file__).resolve().parents[1] / "conftest.py"
+    for plugin in request.config.pluginmanager.get_plugins():
+        if Path(getattr(plugin, "__file__", "") or "/").resolve() == root:
+            available, reason = postgres_available()
+            plugin.require_service(available, reason)
+            return
+    raise AssertionError(f"pytest did not load {root}")
 
 
 def _admin() -> sa.Engine:

@@ -22,7 +22,6 @@ import pytest
 import sqla_support as db
 import sqlalchemy as sa
 
-from conftest import require_service
 from iso10002.errors import ConcurrencyConflict, StorageError
 from iso10002.events import Acknowledged, Assessed, InvestigationStarted, NoteAdded
 from iso10002.model import Complaint
@@ -38,9 +37,8 @@ NEXT = {"received": "acknowledge", "acknowledged": "assess", "assessed": "start_
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    available, reason = db.postgres_available()
-    require_service(available, reason)
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    db.require_postgres(request)
     url = db.create_database("reliability")
     try:
         upgrade(url)

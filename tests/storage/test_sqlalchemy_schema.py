@@ -23,7 +23,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from conftest import require_service
 from iso10002.errors import ConfigurationError
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
 from iso10002.storage.sqlalchemy_migrations import (
@@ -37,10 +36,9 @@ from iso10002.testing.builders import history_to
 
 
 @pytest.fixture
-def postgres_database() -> Iterator[str]:
+def postgres_database(request: pytest.FixtureRequest) -> Iterator[str]:
     """A new, empty database on the test server, dropped afterwards."""
-    available, reason = db.postgres_available()
-    require_service(available, reason)
+    db.require_postgres(request)
     url = db.create_database("schema")
     try:
         yield url

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import sqla_support as db
 
-from conftest import require_service
 from iso10002.integrity import SealedEvent
 from iso10002.storage import ComplaintStore
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
@@ -23,10 +22,9 @@ from iso10002.testing.store_conformance import StoreConformance
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated database of this session's own on the test server."""
-    available, reason = db.postgres_available()
-    require_service(available, reason)
+    db.require_postgres(request)
     url = db.create_database("conformance")
     try:
         upgrade(url)

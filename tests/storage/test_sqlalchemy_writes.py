@@ -14,7 +14,6 @@ import pytest
 import sqla_support as db
 import sqlalchemy as sa
 
-from conftest import require_service
 from iso10002.errors import (
     ConcurrencyConflict,
     ConfigurationError,
@@ -32,9 +31,8 @@ from iso10002.testing.builders import START, event_for, history_to, received
 
 
 @pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    available, reason = db.postgres_available()
-    require_service(available, reason)
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    db.require_postgres(request)
     url = db.create_database("writes")
     try:
         upgrade(url)

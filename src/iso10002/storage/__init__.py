@@ -2,5 +2,14 @@
 
 from iso10002.storage.memory import InMemoryStore
 from iso10002.storage.protocol import ComplaintQuery, ComplaintStore, RecordedEvent
+from iso10002.storage.sqlite import Durability, ImportSummary, SQLiteStore
 
-__all__ = ["ComplaintQuery", "ComplaintStore", "InMemoryStore", "RecordedEvent"]
+__all__ = [
+    "ComplaintQuery",
+    "ComplaintStore",
+    "Durability",
+    "ImportSummary",
+    "InMemoryStore",
+    "RecordedEvent",
+    "SQLiteStore",
+]

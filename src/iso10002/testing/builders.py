@@ -23,6 +23,7 @@ from iso10002.events import (
     ActionCompleted,
     Assessed,
     Assigned,
+    ChargeRecorded,
     ClockPaused,
     ClockResumed,
     Closed,
@@ -64,9 +65,28 @@ from iso10002.model import (
     Satisfaction,
     Severity,
 )
+from iso10002.principles.profile import (
+    AuditRecord,
+    Authority,
+    ChannelOffer,
+    CorrectiveAction,
+    ManagementReview,
+    ProcessProfile,
+    PublishedPolicy,
+    ResourcePlan,
+    TrainingRecord,
+)
 from iso10002.replay import apply, replay
 
-__all__ = ["START", "complaint_in", "event_for", "history_to", "received"]
+__all__ = [
+    "START",
+    "complaint_in",
+    "conforming_history",
+    "conforming_profile",
+    "event_for",
+    "history_to",
+    "received",
+]
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 """When the ready-made histories begin: Monday 5 January 2026, 09:00 UTC."""
@@ -160,6 +180,10 @@ def _payload(event: str, complaint: Complaint) -> tuple[type[Event], dict[str, A
         "record_satisfaction": lambda: (SatisfactionRecorded, {"satisfaction": Satisfaction(4)}),
         "add_note": lambda: (NoteAdded, {"text": "Called the complainant back."}),
         "redact": lambda: (Redacted, {"reason": "Erasure request under UK GDPR Art. 17"}),
+        "record_charge": lambda: (
+            ChargeRecorded,
+            {"amount": Money(Decimal("10.00"), "GBP"), "reason": "copy of call recordings"},
+        ),
     }
     try:
         return payloads[event]()
@@ -240,6 +264,101 @@ def complaint_in(state: ComplaintState | str, complaint_id: str = "C-0001") -> C
         'escalated'
     """
     return replay(history_to(state, complaint_id))
+
+
+_CONFORMING: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("acknowledge", {}),  # with the response due date, set below
+    ("assess", {}),
+    ("assign", {"actor": "lead:kim", "assignee": "agent:bo"}),
+    ("start_investigation", {}),
+    ("decide", {"approved_by": "lead:kim"}),
+    ("communicate_decision", {}),
+    ("record_root_cause", {}),
+    ("accept", {}),
+    ("close", {}),
+    ("offer_survey", {"actor": "system"}),
+)
+
+
+def conforming_history(complaint_id: str = "C-0001", at: datetime = START) -> tuple[Event, ...]:
+    """A closed complaint's history that passes every built-in complaint check.
+
+    Acknowledged with a due date, assessed, owned, investigated by someone not complained
+    about, decided with reasons and a second approver, communicated with recourse, its root
+    cause recorded before closure, accepted, closed, and a survey offered.
+
+    Examples:
+        >>> from iso10002.principles import CheckContext, check_complaint
+        >>> events = conforming_history()
+        >>> check_complaint(replay(events), events, CheckContext(at=events[-1].at))
+        ()
+    """
+    complaint = replay([received(complaint_id, at)])
+    events: list[Event] = [received(complaint_id, at)]
+    for name, overrides in _CONFORMING:
+        if name == "acknowledge":  # DISP 1.6.1R(1)(b): say when the response is due
+            event = event_for(complaint, name, response_due=at + timedelta(weeks=8))
+        else:
+            event = event_for(complaint, name, **overrides)
+        complaint = apply(complaint, [event])
+        events.append(event)
+    return tuple(events)
+
+
+def conforming_profile(at: datetime = START) -> ProcessProfile:
+    """A process profile that passes every built-in process check at ``at`` (and for months).
+
+    Examples:
+        >>> from iso10002.principles import CheckContext, check_process
+        >>> check_process(conforming_profile(), CheckContext(at=START))
+        ()
+    """
+    days = timedelta(days=1)
+    return ProcessProfile(
+        organization="Example Bank plc",
+        country="GB",
+        channels=(
+            ChannelOffer(Channel.PHONE, "0800 123 4567", accessibility=("text relay",)),
+            ChannelOffer(Channel.EMAIL, "complaints@example.org"),
+            ChannelOffer(
+                Channel.LETTER,
+                "Complaints, 1 High Street, Leeds",
+                accessibility=("large print replies",),
+            ),
+        ),
+        policy=PublishedPolicy(
+            version="2026.1",
+            published_at=at - 30 * days,
+            location="https://example.org/complaints",
+            approved_by="board:chair",
+        ),
+        owner="head-of-complaints:kim",
+        authorities=(
+            Authority("lead:kim", "decide complaints and approve redress"),
+            Authority("agent:bo", "decide complaints", Money(Decimal("500"), "GBP")),
+        ),
+        handlers=("agent:ana", "agent:bo"),
+        training=(
+            TrainingRecord("agent:ana", "Complaints handling (ISO 10002)", at - 60 * days),
+            TrainingRecord("agent:bo", "Complaints handling (ISO 10002)", at - 45 * days),
+        ),
+        resources=ResourcePlan(
+            handlers=2, monthly_capacity=400, expected_monthly_volume=250, planned_at=at - 30 * days
+        ),
+        audits=(AuditRecord(at - 90 * days, auditor="internal-audit:lee", scope="whole process"),),
+        reviews=(ManagementReview(at - 60 * days, chaired_by="board:chair"),),
+        corrective_actions=(
+            CorrectiveAction(
+                reference="CA-1",
+                description="Stop the statement job running twice",
+                opened_at=at - 80 * days,
+                root_cause="system",
+                due=at - 50 * days,
+                completed_at=at - 55 * days,
+                verified_at=at - 40 * days,
+            ),
+        ),
+    )
 
 
 def with_fields(event: Event, **changes: Any) -> Event:

@@ -125,6 +125,13 @@ class StoreConformance:
         """
         raise NotImplementedError(self._hook_missing("failing_writes"))
 
+    def thread_finished(self, store: ComplaintStore) -> None:
+        """Called in each thread the concurrency tests start, as it ends.
+
+        Release what the store holds per thread here (Django, for one, opens a database
+        connection per thread: close it). By default, nothing.
+        """
+
     def _hook_missing(self, name: str) -> str:
         return (
             f"{type(self).__name__} does not implement {name}(); implement it with direct "
@@ -356,7 +363,7 @@ class StoreConformance:
             except BaseException as exc:  # reported below
                 errors.append(exc)
 
-        self._run_threads(post)
+        self._run_threads(store, post)
         assert errors == []
         assert store.count() == 1
         assert len(set(results)) == 1
@@ -393,7 +400,7 @@ class StoreConformance:
                     with lock:
                         written.append(text)
 
-        self._run_threads(write)
+        self._run_threads(store, write)
         assert errors == []
         assert len(written) + len(conflicts) == self.threads * attempts
         notes = [e.text for e in store.history(current.id) if isinstance(e, NoteAdded)]
@@ -422,14 +429,21 @@ class StoreConformance:
             except BaseException as exc:  # reported below
                 errors.append(exc)
 
-        self._run_threads(write)
+        self._run_threads(store, write)
         assert errors == []
         assert {store.get(i).state for i in ids} == {ComplaintState.INVESTIGATING}
         assert store.verify_integrity().ok
 
-    def _run_threads(self, work: object) -> None:
+    def _run_threads(self, store: ComplaintStore, work: object) -> None:
         assert callable(work)
-        threads = [threading.Thread(target=work, args=(n,)) for n in range(self.threads)]
+
+        def run(n: int) -> None:
+            try:
+                work(n)
+            finally:
+                self.thread_finished(store)
+
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(self.threads)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -560,11 +574,13 @@ class StoreConformance:
         query = ComplaintQuery(limit=7)
         while page := list(store.find(query)):
             pages.extend(c.id for c in page)
-            if len(pages) < len(whole):  # (arrivals after that would keep the loop going)
-                # A newer complaint arriving between pages does not shift the pages already read.
+            # A newer complaint arriving between pages does not shift the pages already read.
+            # (Only while the first ones are read: each arrival would be the next page.)
+            if len(pages) < len(whole):
                 self.create_in(store, "received", f"N-{len(pages):03d}", at=_utc(28))
             query = query.next_page(page[-1])
         assert pages[: len(whole)] == whole
+        assert pages[len(whole) :] == sorted(pages[len(whole) :])  # the arrivals, in order
         assert len(pages) == len(set(pages))
 
     # --- integrity ----------------------------------------------------------------------------

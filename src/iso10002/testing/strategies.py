@@ -2,7 +2,8 @@
 
 For a host's property tests (and the library's own): :func:`records` builds any record or
 event class field by field; :func:`histories` walks the lifecycle's compiled table, so every
-history it draws is one the desk would accept.
+history it draws is one the desk would accept; :func:`complaints` gives their snapshots with
+their histories, and :func:`process_profiles` process descriptions for the process checks.
 
 Requires ``hypothesis`` (the ``test`` extra).
 
@@ -30,17 +31,20 @@ import attrs
 from hypothesis import strategies as st
 
 from iso10002.errors import TransitionNotAllowed
-from iso10002.events import EVENT_TYPES, Event, HoldingResponseSent, Received
+from iso10002.events import EVENT_TYPES, ChargeRecorded, Event, HoldingResponseSent, Received
 from iso10002.lifecycle import TRANSITIONS, LifecycleRules
 from iso10002.model import Complainant, Complaint, Money, Satisfaction
+from iso10002.principles.profile import ChannelOffer, ProcessProfile
 from iso10002.replay import apply, replay
 
 __all__ = [
     "complainants",
+    "complaints",
     "events_for",
     "histories",
     "instants",
     "money",
+    "process_profiles",
     "received_events",
     "records",
     "words",
@@ -55,6 +59,7 @@ _ZONES = (
     ZoneInfo("Australia/Sydney"),
 )
 _CURRENCIES = ("GBP", "EUR", "USD", "AUD")
+_COUNTRIES = ("GB", "IE", "AU", "US")
 _EVENT_OF = {cls.lifecycle_event: cls for cls in EVENT_TYPES.values()}
 
 
@@ -97,20 +102,20 @@ def instants(
     )
 
 
-def money() -> st.SearchStrategy[Money]:
-    """Amounts with two decimals in a few currencies.
+def money(minimum: Decimal = Decimal(0)) -> st.SearchStrategy[Money]:
+    """Amounts with two decimals, at least ``minimum``, in a few currencies.
 
     Examples:
         >>> from hypothesis import given, settings
         >>> @settings(max_examples=5)
-        ... @given(money())
+        ... @given(money(minimum=Decimal("0.01")))
         ... def check(value):
-        ...     assert value.currency in {"GBP", "EUR", "USD", "AUD"}
+        ...     assert value.currency in {"GBP", "EUR", "USD", "AUD"} and value.amount > 0
         >>> check()
     """
     return st.builds(
         Money,
-        st.decimals(min_value=Decimal(0), max_value=Decimal(100_000), places=2, allow_nan=False),
+        st.decimals(min_value=minimum, max_value=Decimal(100_000), places=2, allow_nan=False),
         st.sampled_from(_CURRENCIES),
     )
 
@@ -119,6 +124,10 @@ def _strategy_for(owner: type[Any], field: attrs.Attribute[Any], at: datetime | 
     kind = field.type
     if owner is Money and field.name == "currency":
         return st.sampled_from(_CURRENCIES)
+    if owner is ChargeRecorded and field.name == "amount":
+        return money(minimum=Decimal("0.01"))
+    if owner in (ChannelOffer, ProcessProfile) and field.name == "country":
+        return st.none() | st.sampled_from(_COUNTRIES)
     if owner is Satisfaction and field.name == "score":
         return st.integers(1, 5)
     if owner is HoldingResponseSent and field.name == "expected_by" and at is not None:
@@ -261,3 +270,38 @@ def histories(
             continue
         events.append(event)
     return tuple(events)
+
+
+def complaints(
+    *, max_events: int = 20, rules: LifecycleRules = LifecycleRules()
+) -> st.SearchStrategy[tuple[Complaint, tuple[Event, ...]]]:
+    """``(snapshot, history)`` pairs: a valid history and the complaint it folds into.
+
+    The pair is what the conformance checks take (:func:`iso10002.principles.check_complaint`).
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5)
+        ... @given(complaints(max_events=5))
+        ... def check(pair):
+        ...     complaint, history = pair
+        ...     assert complaint.version == len(history)
+        >>> check()
+    """
+    return histories(max_events=max_events, rules=rules).map(
+        lambda events: (replay(events), events)
+    )
+
+
+def process_profiles() -> st.SearchStrategy[ProcessProfile]:
+    """Any valid :class:`~iso10002.principles.ProcessProfile`, conforming or not.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=5)
+        ... @given(process_profiles())
+        ... def check(profile):
+        ...     assert profile.organization.strip()
+        >>> check()
+    """
+    return records(ProcessProfile)

@@ -1,0 +1,5 @@
+"""Integrations with host frameworks; each is an optional extra and imports nothing here.
+
+``iso10002.contrib.django`` is a reusable Django app (the ``[django]`` extra). Importing
+:mod:`iso10002` never imports any of them.
+"""

@@ -1,0 +1,94 @@
+"""The Django app as a host installs it: import, migrations, and the examples in its code.
+
+pytest's own doctest collection skips ``src/iso10002/contrib/django`` (see pyproject.toml):
+its modules need a configured project, which only these tests set up. Here each module's
+examples run against that project's PostgreSQL database, every docstring on empty tables.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import io
+import subprocess
+import sys
+
+import pytest
+
+from django_support import django_database, empty_tables  # noqa: F401 - a fixture
+from iso10002.testing.builders import event_for, history_to
+
+pytest.importorskip("django")
+
+APP_MODULES = ("apps", "models", "status", "store", "admin")
+
+
+def test_importing_iso10002_and_the_app_package_imports_no_django() -> None:
+    # python-statemachine itself imports django.utils.module_loading when Django is
+    # installed (for its own autodiscovery); beyond that, nothing of Django may load.
+    code = (
+        "import sys, statemachine\n"
+        "before = set(sys.modules)\n"
+        "import iso10002, iso10002.contrib.django, iso10002.contrib.django.status\n"
+        "import iso10002.storage, iso10002.desk\n"
+        "new = sorted(m for m in set(sys.modules) - before if m.split('.')[0] == 'django')\n"
+        "assert not new, new\n"
+        "assert 'django.conf' not in sys.modules and 'django.db' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("django_database")
+def test_the_committed_migrations_match_the_models() -> None:
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "iso10002", check=True, dry_run=True, stdout=out)
+    except SystemExit:  # makemigrations --check exits 1 when a migration is missing
+        pytest.fail(f"the models changed without a migration:\n{out.getvalue()}")
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("django_database")
+def test_the_migrations_apply_and_the_store_works_on_sqlite_too() -> None:
+    from django.core.management import call_command
+    from django.db import connections
+
+    from iso10002.contrib.django.store import DjangoStore
+
+    call_command("migrate", "iso10002", database="embedded", verbosity=0)
+    try:
+        store = DjangoStore(using="embedded")
+        current = store.create(history_to("received"), idempotency_key="form-1")
+        after = store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+        assert store.create(history_to("received", "C-2"), idempotency_key="form-1") == after
+        assert [c.id for c in store.find()] == ["C-0001"]
+        assert [r.version for r in store.feed()] == [1, 2]
+        assert store.verify_integrity().ok
+    finally:
+        call_command("migrate", "iso10002", "zero", database="embedded", verbosity=0)
+    assert "iso10002_event" not in connections["embedded"].introspection.table_names()
+    connections["embedded"].close()
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("django_database")
+@pytest.mark.parametrize("name", APP_MODULES)
+def test_the_examples_in_each_module_run(name: str) -> None:
+    module = importlib.import_module(f"iso10002.contrib.django.{name}")
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report = io.StringIO()
+    examples = 0
+    for test in doctest.DocTestFinder().find(module):
+        if not test.examples:
+            continue
+        empty_tables()  # every docstring starts from an empty store, as its reader would
+        examples += len(test.examples)
+        runner.run(test, out=report.write)
+    assert examples > 0, f"{module.__name__} has no examples"
+    assert runner.failures == 0, report.getvalue()
