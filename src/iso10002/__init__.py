@@ -22,6 +22,7 @@ from iso10002.errors import (
     IntegrityViolation,
     Iso10002Error,
     NotFound,
+    StorageError,
     TransitionNotAllowed,
     ValidationError,
 )
@@ -164,6 +165,7 @@ __all__ = [
     "SatisfactionRecorded",
     "Severity",
     "SlaPolicy",
+    "StorageError",
     "SurveyOffered",
     "TransitionNotAllowed",
     "ValidationError",

@@ -25,6 +25,7 @@ __all__ = [
     "IntegrityViolation",
     "Iso10002Error",
     "NotFound",
+    "StorageError",
     "TransitionNotAllowed",
     "ValidationError",
 ]
@@ -155,3 +156,18 @@ class IntegrityViolation(Iso10002Error):
 
 class ConfigurationError(Iso10002Error):
     """The library was set up in a way that cannot work (a bad calendar, policy or store)."""
+
+
+class StorageError(Iso10002Error):
+    """The database could not complete a call: the connection was lost, the server refused
+    or failed, a lock could not be had in time.
+
+    The call's transaction was rolled back, so nothing of it was written — unless the
+    connection dropped during the commit itself, when the outcome is unknown: re-read the
+    complaint (its version says whether the write landed) before retrying. Receipts with an
+    idempotency key are safe to retry either way.
+
+    Examples:
+        >>> print(StorageError("the connection to the database was lost"))
+        the connection to the database was lost
+    """
