@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import require_service
+from service_checks import require_service
 
 _created: list[str] = []
 

@@ -13,7 +13,6 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from iso10002.integrity import SealedEvent
 from iso10002.storage.common import from_micros, to_micros
 from iso10002.storage.sqlalchemy import SQLAlchemyStore
 from iso10002.storage.sqlalchemy_schema import complaints, events
+from service_checks import require_service
 
 POSTGRES_URL = os.environ.get(
     "ISO10002_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -51,19 +51,9 @@ def postgres_available() -> tuple[bool, str]:
 
 
 def require_postgres(request: pytest.FixtureRequest) -> None:
-    """``require_service`` of tests/conftest.py for the test server: skip here, fail in CI.
-
-    The helper is taken from the conftest module pytest loaded, not by ``import conftest``:
-    several test directories have a ``conftest.py``, and that name means whichever was
-    imported last.
-    """
-    root = Path(__file__).resolve().parents[1] / "conftest.py"
-    for plugin in request.config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == root:
-            available, reason = postgres_available()
-            plugin.require_service(available, reason)
-            return
-    raise AssertionError(f"pytest did not load {root}")
+    """The test server, or a skip here and a failure in CI (``service_checks``)."""
+    available, reason = postgres_available()
+    require_service(available, reason)
 
 
 def _admin() -> sa.Engine:
