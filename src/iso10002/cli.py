@@ -1,25 +1,41 @@
 """The ``iso10002`` command line.
 
+Every command takes ``--help`` with an example. Exit codes: 0 success; 1 a check failed (a
+broken chain, a principle failed, overdue complaints with ``--fail-if-any``); 2 bad usage or
+input, or a store that cannot be opened (the message says why). Commands that report take
+``--json`` for scripts. ``--db`` is an SQLite file path or a database URL
+(``postgresql+psycopg://…``, with the ``sqlalchemy`` extra).
+
 Examples:
-    >>> import tempfile
+    >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     main(["demo", "--complaints", "5", "--quiet", "--dir", folder])
+    ...     db = os.path.join(folder, DEMO_FILE)
+    ...     main(["verify", "--db", db, "--quiet"])
+    0
     0
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
+from iso10002._checks import instant
 from iso10002._version import __version__
 from iso10002.demo import Quarter, simulate, summarize
 from iso10002.errors import Iso10002Error
+from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
-from iso10002.storage import Durability, SQLiteStore
+from iso10002.serialization import from_json, to_data
+from iso10002.sla import SlaPolicy, presets
+from iso10002.storage import ComplaintQuery, Durability, SQLiteStore, open_store
+from iso10002.storage.locate import OpenedStore
 
 __all__ = ["main"]
 
@@ -62,6 +78,116 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _instant(text: str | None) -> datetime:
+    """``--at``: an ISO 8601 instant with an offset (default: now)."""
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
+    except ValueError as exc:  # a malformed text, or a ValidationError for a naive one
+        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
+
+
+def _open(args: argparse.Namespace) -> OpenedStore:
+    try:
+        return open_store(args.db)
+    except Iso10002Error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _policy(args: argparse.Namespace) -> SlaPolicy | None:
+    if args.policy is None:
+        return None
+    try:
+        return presets.get(args.policy)
+    except Iso10002Error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        report = store.verify_integrity(args.id or None)
+    if args.json:
+        _print_json({"ok": report.ok, "broken": list(report.broken), **to_data(report)})
+    elif not args.quiet:
+        print(report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _check(args: argparse.Namespace) -> int:
+    at = _instant(args.at)
+    policy = _policy(args)
+    profile = None
+    if args.profile is not None:
+        try:
+            profile = from_json(Path(args.profile).read_bytes(), ProcessProfile)
+        except OSError as exc:
+            raise ValueError(f"--profile: {exc}") from None
+        except Iso10002Error as exc:
+            raise ValueError(f"--profile {args.profile}: {exc}") from None
+    with _open(args) as store:
+        context = CheckContext(at=at, policy=policy, integrity=store.verify_integrity())
+        records = ((c, store.history(c.id)) for c in store.find())
+        report = check_conformance(
+            records, context, profile=profile, fail_at=FindingSeverity(args.fail_at)
+        )
+    if args.json:
+        print(report.to_json(indent=2))
+    elif not args.quiet:
+        print(report.to_text(limit=args.limit))
+        if policy is None:
+            print("(no --policy: responsiveness, timeliness and updates were not checked)")
+    return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _overdue(args: argparse.Namespace) -> int:
+    at = _instant(args.at)
+    policy = _policy(args)
+    rows = []
+    with _open(args) as store:
+        for complaint in store.find(ComplaintQuery(overdue_at=at)):
+            breached = []
+            if policy is not None:
+                evaluation = policy.evaluate(complaint, at)
+                breached = [(s.name, s.explanation) for s in evaluation.breached]
+            rows.append((complaint, breached))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": c.id,
+                    "received_at": c.received_at.isoformat(),
+                    "state": c.state.value,
+                    "assignee": c.assignee,
+                    "investigator": c.investigator,
+                    "breached": [{"target": n, "explanation": e} for n, e in breached],
+                }
+                for c, breached in rows
+            ]
+        )
+    elif not args.quiet:
+        print(f"{len(rows)} overdue at {at.isoformat()}")
+        for c, breached in rows:
+            owner = c.assignee or c.investigator or "no owner"
+            print(f"  {c.id}  {c.state.value:<13} received {c.received_at:%d %b %Y}  {owner}")
+            for name, explanation in breached:
+                print(f"      {name}: {explanation}")
+    return EXIT_FAILED if rows and args.fail_if_any else EXIT_OK
+
+
+def _store_arguments(command: argparse.ArgumentParser, *, report: bool = True) -> None:
+    command.add_argument(
+        "--db", required=True, help="an SQLite file, or a database URL (postgresql+psycopg://…)"
+    )
+    if report:
+        command.add_argument("--json", action="store_true", help="print JSON, for scripts")
+        command.add_argument("--quiet", action="store_true", help="print nothing; exit code only")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iso10002",
@@ -84,6 +210,54 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--db", help="the SQLite file to create (default: in a new temp folder)")
     where.add_argument("--dir", help=f"the folder to create {DEMO_FILE} in")
     demo.set_defaults(handler=_demo)
+
+    verify = commands.add_parser(
+        "verify",
+        help="verify every complaint's hash chain and snapshot (information integrity, 4.9)",
+        description="Re-check the hash chain, the personal-data commitments and the snapshot "
+        "of every complaint (or of --id ones). Exit 1 if any is broken.",
+        epilog="example: iso10002 verify --db complaints.sqlite3 --json",
+    )
+    _store_arguments(verify)
+    verify.add_argument("--id", action="append", help="verify this complaint only (repeatable)")
+    verify.set_defaults(handler=_verify)
+
+    check = commands.add_parser(
+        "check",
+        help="check conformance with the ISO 10002 principles; exit 1 if one fails",
+        description="Run every registered conformance check over the store's complaints (and "
+        "the process profile, if given) and print the report. With --policy, the SLA checks "
+        "(acknowledgement, deadlines, updates) judge against that preset.",
+        epilog="example: iso10002 check --db complaints.sqlite3 --policy fca.disp.standard "
+        "--profile process.json --fail-at major",
+    )
+    _store_arguments(check)
+    check.add_argument("--policy", help=f"an SLA preset id ({', '.join(presets.ids())})")
+    check.add_argument("--profile", help="a ProcessProfile as JSON, for the process checks")
+    check.add_argument("--at", help="the instant to judge at, ISO 8601 with offset (default now)")
+    check.add_argument(
+        "--fail-at",
+        default="minor",
+        choices=[s.value for s in FindingSeverity if s is not FindingSeverity.INFO],
+        help="the lowest severity that fails a principle (default minor)",
+    )
+    check.add_argument("--limit", type=int, default=10, help="findings shown per principle")
+    check.set_defaults(handler=_check)
+
+    overdue = commands.add_parser(
+        "overdue",
+        help="list open complaints past an SLA deadline",
+        description="List open complaints whose next deadline (recorded by the desk) has "
+        "passed; with --policy, each breached target is explained.",
+        epilog="example: iso10002 overdue --db complaints.sqlite3 --policy fca.disp.standard",
+    )
+    _store_arguments(overdue)
+    overdue.add_argument("--policy", help="an SLA preset id, to explain each breach")
+    overdue.add_argument("--at", help="the instant to judge at, ISO 8601 with offset")
+    overdue.add_argument(
+        "--fail-if-any", action="store_true", help="exit 1 when any complaint is overdue"
+    )
+    overdue.set_defaults(handler=_overdue)
     return parser
 
 
@@ -94,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handler = args.handler
         code: int = handler(args)
-    except ValueError as exc:
+    except (ValueError, Iso10002Error) as exc:
         parser.error(str(exc))
     return code
 

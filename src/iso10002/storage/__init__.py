@@ -1,5 +1,6 @@
 """Complaint stores: the :class:`ComplaintStore` Protocol and its implementations."""
 
+from iso10002.storage.locate import open_store
 from iso10002.storage.memory import InMemoryStore
 from iso10002.storage.protocol import ComplaintQuery, ComplaintStore, RecordedEvent
 from iso10002.storage.sqlite import Durability, ImportSummary, SQLiteStore
@@ -12,4 +13,5 @@ __all__ = [
     "InMemoryStore",
     "RecordedEvent",
     "SQLiteStore",
+    "open_store",
 ]

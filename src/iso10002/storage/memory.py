@@ -169,6 +169,12 @@ class InMemoryStore:
             self._write(complaint_id, rows, snapshot)
             return snapshot
 
+    def __enter__(self) -> InMemoryStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Drop everything; later calls raise ``ConfigurationError``."""
         with self._lock:

@@ -623,6 +623,12 @@ class SQLAlchemyStore:
         if self._owns_engine:
             self._engine.dispose()
 
+    def __enter__(self) -> SQLAlchemyStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     # --- internals ----------------------------------------------------------------------------
 
     def _check_open(self) -> None:
