@@ -1,6 +1,6 @@
 """The app's settings, one namespaced dict ``settings.ISO10002``, and the desk they build.
 
-Every key is optional::
+Every key is optional:
 
     ISO10002 = {
         "POLICY": "fca.disp.standard",        # an SLA preset id, or a dotted path (below)
