@@ -30,7 +30,6 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 from django.conf import settings
@@ -44,9 +43,6 @@ from iso10002.clock import Clock, system_clock
 from iso10002.desk import ComplaintsDesk, DeskPolicy, new_complaint_id
 from iso10002.errors import Iso10002Error
 from iso10002.sla import presets
-
-if TYPE_CHECKING:
-    from django.dispatch import Signal
 
 __all__ = ["KEYS", "SETTING", "Iso10002Settings", "get_desk", "get_settings", "load_settings"]
 
@@ -202,8 +198,7 @@ def _reset(*, setting: str, **_: object) -> None:
             _cache.clear()
 
 
-_setting_changed: Signal = setting_changed
-_setting_changed.connect(_reset, dispatch_uid="iso10002.contrib.django.conf._reset")
+setting_changed.connect(_reset, dispatch_uid="iso10002.contrib.django.conf._reset")
 
 
 # --- resolving each key -------------------------------------------------------------------
