@@ -89,10 +89,18 @@ def xvfb() -> Iterator[str]:
             stderr=log,
         )
         os.close(write)
-        # Xvfb writes its display number once it accepts connections: no polling, no sleep.
-        ready, _, _ = select.select([read], [], [], 60)
-        number = os.read(read, 32).decode().strip() if ready else ""
+        # Xvfb writes its display number and a newline once it accepts connections: no
+        # polling, no sleep. Read up to the newline before closing our end, or Xvfb dies of
+        # SIGPIPE writing the rest.
+        received = b""
+        while not received.endswith(b"\n"):
+            ready, _, _ = select.select([read], [], [], 60)
+            chunk = os.read(read, 32) if ready else b""
+            if not chunk:
+                break
+            received += chunk
         os.close(read)
+        number = received.decode().strip() if received.endswith(b"\n") else ""
         if not number:
             process.kill()
             process.wait()

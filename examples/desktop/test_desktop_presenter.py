@@ -118,7 +118,7 @@ def test_a_received_complaint_is_listed_with_its_state_and_sla(
         "broadband / outage",
         "received",
     )
-    assert row.received == "Mon 05 Jan 2026 09:00"
+    assert row.received == "05 Jan 2026 09:00"
     assert row.level is Level.ON_TRACK
     assert row.sla == "on track, next due Tue 06 Jan 17:00"  # acknowledge by close of day 1
 
@@ -314,7 +314,8 @@ def test_a_complaint_goes_from_receipt_to_closure_through_the_dialogs(
     detail = presenter.detail(complaint_id)
     assert detail.state == "closed"
     assert dict(detail.facts)["Decision"] == "upheld: Billed twice."
-    assert dict(detail.facts)["Owner"] == "Bo Chen"
+    assert dict(detail.facts)["Handled by"] == "owner Bo Chen, investigator Bo Chen"
+    assert dict(detail.facts)["About"] == "broadband / billing — severity high"
     assert len(detail.history) == 1 + len(steps)
     assert "redress: 25.00 GBP, compensation" in detail.history[6].details
     assert presenter.office is not None
@@ -517,3 +518,15 @@ def test_a_date_reads_as_close_of_business_that_day_in_the_office_zone(day: obje
     assert due is not None
     assert (due.date(), due.hour, due.tzinfo) == (day, 17, LONDON)
     reader.check()
+
+
+def test_a_long_description_is_cut_in_the_detail_pane_and_whole_in_the_history(
+    presenter: DeskPresenter,
+) -> None:
+    words = "The engineer did not come. " * 20
+    complaint_id = receive(presenter, description=words)
+    detail = presenter.detail(complaint_id)
+    shown = dict(detail.facts)["What went wrong"]
+    assert shown.endswith("… (all of it in the history)")
+    assert len(shown) < len(words)
+    assert words.strip() in detail.history[0].details

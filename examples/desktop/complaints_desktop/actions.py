@@ -45,7 +45,17 @@ __all__ = ["ACTIONS", "Act", "ActionSpec", "receive", "receive_form"]
 
 @attrs.frozen
 class Act:
-    """One press of an action button: who, on which complaint, at which version, with what."""
+    """One press of an action button: who, on which complaint, at which version, with what.
+
+    Examples:
+        >>> from iso10002 import InMemoryStore
+        >>> from iso10002.testing.builders import history_to
+        >>> desk = ComplaintsDesk(InMemoryStore())
+        >>> c = desk.store.create(history_to("received"))
+        >>> act = Act(desk, c.id, "agent:ana", c.version, FormReader({"method": "letter"}))
+        >>> ACTIONS["acknowledge"].perform(act).state.value
+        'acknowledged'
+    """
 
     desk: ComplaintsDesk
     complaint_id: str
@@ -56,7 +66,13 @@ class Act:
 
 @attrs.frozen
 class ActionSpec:
-    """A lifecycle event as the window offers it."""
+    """A lifecycle event as the window offers it: label, dialog fields, desk call.
+
+    Examples:
+        >>> spec = ACTIONS["record_progress"]
+        >>> spec.form().title, spec.form().submit, spec.asks
+        ('Record progress', 'Record progress', True)
+    """
 
     event: str
     label: str

@@ -232,6 +232,12 @@ class Office:
         an existing file and refuses a missing one; ``None`` does either. A file that is not
         a complaints database is refused with :class:`~iso10002.errors.ConfigurationError`.
         Refused attempts are journalled in ``<file>.refusals.txt``.
+
+        Examples:
+            >>> Office.open("/nowhere/complaints.sqlite3", create=False)
+            Traceback (most recent call last):
+            ...
+            iso10002.errors.ConfigurationError: there is no complaints file at /nowhere/...
         """
         file = Path(path)
         if create is True and file.exists():

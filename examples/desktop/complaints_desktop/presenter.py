@@ -68,6 +68,7 @@ __all__ = [
 
 _OPEN_STATES = frozenset(s for s in ComplaintState if s.is_open)
 _NOT_SHOWN = frozenset({"at", "actor", "complaint_id"})
+_LONG_TEXT = 240  # characters of a description shown in the detail pane
 _PEOPLE = frozenset({"assignee", "investigator", "approved_by", "persons_complained_about"})
 
 
@@ -150,6 +151,12 @@ class Feedback:
     ``kind`` says what went wrong (``"invalid"``, ``"refused"``, ``"not_allowed"``,
     ``"conflict"``, ``"not_found"``, ``"file"``), and ``keep_form`` whether the dialog stays
     open for the person to correct it.
+
+    Examples:
+        >>> Feedback(False, "Please correct the form", "• product: required", "invalid").keep_form
+        True
+        >>> Feedback(False, "Not allowed", "...", "refused").keep_form
+        False
     """
 
     ok: bool
@@ -255,6 +262,13 @@ class DeskPresenter:
     ``preset`` is the SLA preset the office works to. Open a file with
     :meth:`open_database`; sign a person in with :meth:`select_user` (the first member of
     staff is signed in to start with).
+
+    Examples:
+        >>> desk = DeskPresenter()
+        >>> desk.rows()
+        Traceback (most recent call last):
+        ...
+        iso10002.errors.ConfigurationError: no complaints file is open: ...
     """
 
     def __init__(self, *, clock: Clock = system_clock, preset: str = DEFAULT_PRESET) -> None:
@@ -335,7 +349,7 @@ class DeskPresenter:
         )
         return ComplaintRow(
             id=complaint.id,
-            received=self._when(complaint.received_at),
+            received=self._when(complaint.received_at, short=True),
             complainant=self._complainant(complaint),
             about=self._about(complaint),
             state=complaint.state.value,
@@ -391,23 +405,29 @@ class DeskPresenter:
         )
 
     def _facts(self, c: Complaint) -> tuple[tuple[str, str], ...]:
-        decision = c.decision
+        about = self._about(c) + ("" if c.severity is None else f" — severity {c.severity.value}")
+        handlers = [
+            f"{role} {self._who(actor)}"
+            for role, actor in (("owner", c.assignee), ("investigator", c.investigator))
+            if actor
+        ]
+        description = c.description
+        if len(description) > _LONG_TEXT:  # the history pane has all of it
+            description = description[: _LONG_TEXT - 1] + "… (all of it in the history)"
         facts = [
-            ("Complaint", c.id),
+            ("Complaint", f"{c.id} (version {c.version})"),
             ("State", choice_label(c.state.value)),
             ("Received", f"{self._when(c.received_at)} by {choice_label(c.channel.value)}"),
             ("Complainant", self._complainant(c)),
-            ("About", self._about(c)),
-            ("What went wrong", c.description),
-            ("Owner", self._who(c.assignee) if c.assignee else "—"),
-            ("Investigator", self._who(c.investigator) if c.investigator else "—"),
-            ("Severity", "—" if c.severity is None else c.severity.value),
+            ("About", about),
+            ("What went wrong", description),
+            ("Handled by", ", ".join(handlers) or "—"),
         ]
+        decision = c.decision
         if decision is not None:
             facts.append(
                 ("Decision", f"{choice_label(decision.outcome.value)}: {decision.reasons}")
             )
-        facts.append(("Version", str(c.version)))
         return tuple(facts)
 
     # --- forms and actions ---------------------------------------------------------------
@@ -426,7 +446,7 @@ class DeskPresenter:
         except Iso10002Error as error:
             return explain(error)
         return Feedback(
-            True, "Received", f"complaint {complaint.id} received", complaint_id=complaint.id
+            True, "Received", f"complaint {complaint.id} recorded", complaint_id=complaint.id
         )
 
     def action_form(self, event: str) -> Form | None:
@@ -493,9 +513,10 @@ class DeskPresenter:
 
     # --- words ---------------------------------------------------------------------------
 
-    def _when(self, at: datetime) -> str:
+    def _when(self, at: datetime, *, short: bool = False) -> str:
         zone = self.office.zone if self.office is not None else None
-        return f"{at.astimezone(zone):%a %d %b %Y %H:%M}"
+        shape = "%d %b %Y %H:%M" if short else "%a %d %b %Y %H:%M"
+        return at.astimezone(zone).strftime(shape)
 
     def _who(self, actor: str) -> str:
         office = self.office
@@ -551,8 +572,7 @@ class DeskPresenter:
         if isinstance(value, Money):
             return f"{value.amount} {value.currency}"
         if isinstance(value, (str, int, Decimal)):
-            text = str(value)
-            return text if len(text) <= 80 else text[:79] + "…"
+            return str(value)
         if isinstance(value, tuple):
             return ", ".join(filter(None, (self._show(v) for v in value)))
         if attrs.has(type(value)):

@@ -46,7 +46,7 @@ LEVEL_COLOURS: Mapping[Level, tuple[str, str]] = {
 
 _NOT_GRANTED = " *"
 _NO_FILE = Feedback(False, "No complaints file", "Open or create a complaints file first.", "file")
-_BUTTONS_PER_ROW = 4
+_BUTTONS_PER_ROW = 3
 
 
 def _place_over(window: tk.Toplevel, master: tk.Misc, dx: int = 140, dy: int = 90) -> None:
@@ -70,9 +70,7 @@ class MessageBox(tk.Toplevel):
         body = ttk.Frame(self, padding=16)
         body.pack(fill="both", expand=True)
         colour = "#a50e0e" if error else "#1a4f8b"
-        ttk.Label(body, text=title, foreground=colour, font=("TkHeadingFont", 12, "bold")).pack(
-            anchor="w"
-        )
+        ttk.Label(body, text=title, foreground=colour, font="TkHeadingFont").pack(anchor="w")
         ttk.Label(body, text=text, wraplength=480, justify="left").pack(anchor="w", pady=(8, 12))
         self.ok_button = ttk.Button(body, text="OK", command=self.destroy)
         self.ok_button.pack(anchor="e")
@@ -111,7 +109,7 @@ class FormDialog(tk.Toplevel):
         self.widgets: dict[str, tk.Widget] = {}
         body = ttk.Frame(self, padding=14)
         body.pack(fill="both", expand=True)
-        ttk.Label(body, text=form.title, font=("TkHeadingFont", 12, "bold")).grid(
+        ttk.Label(body, text=form.title, font="TkHeadingFont").grid(
             row=0, column=0, columnspan=2, sticky="w"
         )
         if form.intro:
@@ -145,7 +143,7 @@ class FormDialog(tk.Toplevel):
             self.flags[name] = flag
             return ttk.Checkbutton(parent, variable=flag)
         if kind is FieldKind.LINES:
-            text = tk.Text(parent, width=48, height=4, wrap="word")
+            text = tk.Text(parent, width=48, height=4, wrap="word", font="TkDefaultFont")
             text.insert("1.0", str(default))
             self.texts[name] = text
             return text
@@ -200,14 +198,15 @@ class DeskWindow:
         self.action_buttons: dict[str, ttk.Button] = {}
         self.fact_labels: dict[str, ttk.Label] = {}
         root.title(TITLE)
-        root.geometry("1360x780+0+0")
+        root.geometry("1400x800+0+0")
         root.protocol("WM_DELETE_WINDOW", self.quit)
         self._style()
         self._menus()
         self._top_bar()
-        self._panes()
+        # The status bar is packed before the panes so that they cannot take its room.
         self.status = ttk.Label(root, text="", anchor="w", padding=(8, 3), relief="sunken")
         self.status.pack(side="bottom", fill="x")
+        self._panes()
         self._show_no_file()
 
     # --- building ------------------------------------------------------------------------
@@ -265,12 +264,22 @@ class DeskWindow:
         panes.add(left, weight=3)
         panes.add(right, weight=2)
 
+        # Panes start at their requested sizes; once the window has its size, give the list
+        # room for every column.
+        def place_sash(event: tk.Event[ttk.Panedwindow]) -> None:
+            if event.width > 1:
+                wanted = max(event.width - 600, event.width * 4 // 7)
+                panes.sashpos(0, wanted)  # type: ignore[no-untyped-call]  # untyped in typeshed
+                panes.unbind("<Configure>")
+
+        panes.bind("<Configure>", place_sash)
+
         columns = ("received", "complainant", "about", "state", "owner", "sla")
         self.tree = ttk.Treeview(left, columns=columns, show="headings", selectmode="browse")
-        widths = (150, 120, 150, 95, 90, 230)
+        widths = (140, 110, 140, 95, 80, 230)
         for name, width in zip(columns, widths, strict=True):
             self.tree.heading(name, text=name.upper() if name == "sla" else name.capitalize())
-            self.tree.column(name, width=width, anchor="w")
+            self.tree.column(name, width=width, minwidth=60, anchor="w", stretch=name == "sla")
         for level, (background, foreground) in LEVEL_COLOURS.items():
             self.tree.tag_configure(level.value, background=background, foreground=foreground)
         self.tree.pack(side="top", fill="both", expand=True)
@@ -310,13 +319,23 @@ class DeskWindow:
 
         history = ttk.LabelFrame(right, text="History", padding=6)
         history.pack(side="top", fill="both", expand=True, pady=(6, 6))
-        self.history_tree = ttk.Treeview(
-            history, columns=("when", "what", "who", "details"), show="headings", height=7
+        self.history_text = tk.Text(
+            history,
+            width=60,
+            height=8,
+            wrap="word",
+            relief="flat",
+            background="#ffffff",
+            font="TkDefaultFont",
+            padx=6,
+            pady=4,
         )
-        for name, width in (("when", 140), ("what", 130), ("who", 90), ("details", 260)):
-            self.history_tree.heading(name, text=name.capitalize())
-            self.history_tree.column(name, width=width, anchor="w")
-        self.history_tree.pack(fill="both", expand=True)
+        scroll = ttk.Scrollbar(history, orient="vertical", command=self.history_text.yview)
+        self.history_text.configure(yscrollcommand=scroll.set, state="disabled")
+        self.history_text.tag_configure("head", font="TkHeadingFont")
+        self.history_text.tag_configure("details", foreground="#444444", lmargin1=16, lmargin2=16)
+        scroll.pack(side="right", fill="y")
+        self.history_text.pack(side="left", fill="both", expand=True)
 
     # --- the file ------------------------------------------------------------------------
 
@@ -418,7 +437,7 @@ class DeskWindow:
         self.action_buttons.clear()
         ttk.Label(self.facts_frame, text="Choose a complaint in the list.").grid(sticky="w")
         self.sla_tree.delete(*self.sla_tree.get_children())
-        self.history_tree.delete(*self.history_tree.get_children())
+        self._write_history([])
 
     def _show_detail(self, detail: ComplaintDetail) -> None:
         self._clear_detail()
@@ -452,19 +471,31 @@ class DeskWindow:
             self.sla_tree.insert(
                 "", "end", values=(line.target, line.state, line.due), tags=(line.level.value,)
             )
-        for item in detail.history:
-            self.history_tree.insert(
-                "", "end", values=(item.when, item.what, item.who, item.details)
-            )
+        self._write_history(
+            [(f"{item.when}  {item.what} — {item.who}", item.details) for item in detail.history]
+        )
+
+    def _write_history(self, entries: Sequence[tuple[str, str]]) -> None:
+        text = self.history_text
+        text.configure(state="normal")
+        text.delete("1.0", "end")
+        for head, details in entries:
+            text.insert("end", head + "\n", ("head",))
+            if details:
+                text.insert("end", details + "\n", ("details",))
+        text.see("end")  # the latest event
+        text.configure(state="disabled")
+
+    def history_lines(self) -> list[str]:
+        """The history pane's text, line by line."""
+        return self.history_text.get("1.0", "end-1c").splitlines()
 
     # --- forms and actions ---------------------------------------------------------------
 
     def open_receive(self) -> FormDialog | None:
         """Open the receipt form."""
         if self.presenter.office is None:
-            self.notify(
-                Feedback(False, "No complaints file", "Open or create a file first.", "file")
-            )
+            self.notify(_NO_FILE)
             return None
         form = self.presenter.receive_form()
         return self._dialog(form, lambda values: self.presenter.receive(form, values))
