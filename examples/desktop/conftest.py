@@ -4,8 +4,8 @@ The GUI tests run the real Tk window on a virtual X screen (Xvfb) that the ``xvf
 starts on a free display number and stops afterwards. Without Xvfb (or Tk, Pillow or
 xdotool) the tests that need it **skip** with the reason on a developer's machine, but
 **fail** when ``CI=true`` or ``ISO10002_REQUIRE_SERVICES=1``: the same rule as
-``require_service`` in the library's own ``tests/conftest.py``, so CI cannot pass without
-having driven the window.
+``require_service`` in the library's own test suite (see ``desktop_checks.py``), so CI
+cannot pass without having driven the window.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from complaints_desktop.presenter import DeskPresenter
+from desktop_checks import require
 
 from iso10002 import ManualClock
 
@@ -35,23 +36,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in London
 SCREEN = "1600x1000x24"
-
-
-def services_required() -> bool:
-    """Whether a missing display must fail tests rather than skip them (CI)."""
-    return (
-        os.environ.get("ISO10002_REQUIRE_SERVICES") == "1"
-        or os.environ.get("CI", "").lower() == "true"
-    )
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip (locally) or fail (in CI) when something the GUI tests need is missing."""
-    if available:
-        return
-    if services_required():
-        pytest.fail(f"required for the desktop tests in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -7,16 +7,29 @@ without Xvfb these tests skip locally and fail in CI).
 
 from __future__ import annotations
 
-import tkinter as tk
+import importlib.util
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from complaints_desktop.presenter import DeskPresenter, Level
-from complaints_desktop.window import LEVEL_COLOURS, DeskWindow, FormDialog, MessageBox
-from PIL import Image
+from desktop_checks import require
 
-from iso10002 import ManualClock
+# Without Tk or Pillow this module cannot even be imported: skip it locally, fail it in CI.
+require(importlib.util.find_spec("tkinter") is not None, "this Python has no tkinter")
+require(importlib.util.find_spec("PIL") is not None, "Pillow is not installed (iso10002[test])")
+
+import tkinter as tk  # noqa: E402
+
+from complaints_desktop.presenter import DeskPresenter, Level  # noqa: E402
+from complaints_desktop.window import (  # noqa: E402
+    LEVEL_COLOURS,
+    DeskWindow,
+    FormDialog,
+    MessageBox,
+)
+from PIL import Image  # noqa: E402
+
+from iso10002 import ManualClock  # noqa: E402
 
 Screenshot = Callable[[tk.Misc, str], Path]
 
