@@ -8,6 +8,9 @@ without Xvfb these tests skip locally and fail in CI).
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -296,3 +299,39 @@ def test_typing_and_clicking_with_real_input(
     window.root.update()
     (item,) = window.tree.get_children()
     assert window.tree.item(item, "values")[1:3] == ("Jo Bloggs", "broadband")
+
+
+def test_a_complaint_changed_by_someone_else_is_reloaded_instead_of_overwritten(
+    window: DeskWindow, presenter: DeskPresenter
+) -> None:
+    complaint_id = receive_in_window(window)
+    assert presenter.office is not None
+    presenter.office.desk.add_note(complaint_id, actor="agent:bo", text="Called back.")
+    press(window, "acknowledge")  # the window still shows version 1
+    (box,) = open_messages(window)
+    assert box.heading == "Changed by someone else"
+    assert window.fact_labels["Complaint"].cget("text") == f"{complaint_id} (version 2)"
+    assert window.fact_labels["State"].cget("text") == "received"
+    assert window.history_lines()[-1] == "text: Called back."
+
+
+def test_the_program_starts_on_a_file_and_quits_with_ctrl_q(
+    xvfb: str, xdotool: Callable[..., None], tmp_path: Path
+) -> None:
+    database = tmp_path / "started.sqlite3"
+    command = [sys.executable, str(Path(__file__).parent / "run_desk.py"), str(database)]
+    command += ["--user", "lead:kim", "--preset", "fca.disp.standard"]
+    program = subprocess.Popen(
+        command, env={**os.environ, "DISPLAY": xvfb}, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        # xdotool waits until the window is mapped; then a click focuses it and Ctrl+Q quits.
+        xdotool("search", "--sync", "--onlyvisible", "--name", "iso10002 desk")
+        xdotool("mousemove", "--sync", "700", "400", "click", "1", "key", "ctrl+q")
+        _, errors = program.communicate(timeout=120)
+    finally:
+        if program.poll() is None:
+            program.kill()
+            program.communicate()
+    assert (program.returncode, errors) == (0, "")
+    assert database.exists()  # created, with its schema, on first opening
