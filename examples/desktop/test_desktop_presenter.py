@@ -34,6 +34,7 @@ from iso10002.errors import (
 )
 from iso10002.events import HoldingResponseSent
 from iso10002.lifecycle import TRANSITIONS
+from iso10002.sla import presets
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)  # as the clock fixture: Monday 09:00
@@ -530,3 +531,16 @@ def test_a_long_description_is_cut_in_the_detail_pane_and_whole_in_the_history(
     assert shown.endswith("… (all of it in the history)")
     assert len(shown) < len(words)
     assert words.strip() in detail.history[0].details
+
+
+@pytest.mark.parametrize("preset", presets.ids())
+def test_the_office_can_work_to_every_sla_preset(
+    preset: str, clock: ManualClock, tmp_path: Path
+) -> None:
+    desk = DeskPresenter(clock=clock, preset=preset)
+    assert desk.open_database(tmp_path / "office.sqlite3").ok
+    complaint_id = receive(desk)
+    assert desk.office is not None
+    assert desk.office.policy.name.startswith(preset)
+    assert desk.detail(complaint_id).sla  # the preset's targets, on the office's calendar
+    desk.close()

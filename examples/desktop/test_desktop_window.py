@@ -66,6 +66,11 @@ def open_messages(window: DeskWindow) -> list[MessageBox]:
     return [m for m in window.messages if m.winfo_exists()]
 
 
+def on_top(window: DeskWindow) -> str:
+    """The path name of the window stacked highest on the screen."""
+    return str(window.root.tk.eval("wm stackorder .")).split()[-1]
+
+
 def row_colour(image: Image.Image, window: DeskWindow, item: str) -> tuple[int, int, int]:
     """The colour the screen shows at the left end of a list row, away from its text."""
     x, y, _, height = window.tree.bbox(item, "owner")
@@ -159,6 +164,7 @@ def test_a_refused_action_shows_the_refusal_and_changes_nothing(
     assert box.heading == "Not allowed"
     assert box.text.startswith(f"'auditor:sam' may not acknowledge complaint '{complaint_id}'.")
     assert "the refused attempt has been recorded" in box.text
+    assert on_top(window) == str(box)  # above the dialog that was submitted
     screenshot(window.root, "refusal")
     box.ok_button.invoke()
     window.root.update()
@@ -199,6 +205,7 @@ def test_a_bad_form_lists_every_bad_field_and_stays_open_to_be_corrected(
         "• description: required",
         "• name: needed when contact details are given",
     ]
+    assert on_top(window) == str(box)  # in front of the form it is about
     screenshot(window.root, "form-errors")
     assert dialog.winfo_exists()
     box.ok_button.invoke()

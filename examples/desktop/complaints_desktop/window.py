@@ -50,8 +50,23 @@ _BUTTONS_PER_ROW = 3
 
 
 def _place_over(window: tk.Toplevel, master: tk.Misc, dx: int = 140, dy: int = 90) -> None:
-    """Put a dialog over its window (there may be no window manager to place it)."""
+    """Put a dialog over its window, on top of the others.
+
+    There may be no window manager to place or raise it (a kiosk, Xvfb), and Tk does not
+    stack a new toplevel above the ones already shown: raise it each time it is mapped.
+    """
     window.geometry(f"+{master.winfo_rootx() + dx}+{master.winfo_rooty() + dy}")
+
+    def raise_when_mapped(event: tk.Event[tk.Misc]) -> None:
+        if event.widget is not window:  # a toplevel's bindings also see its children's events
+            return
+        window.lift()
+        # A message is about what lies under it: keep open messages above any dialog.
+        for other in window.master.winfo_children():
+            if isinstance(other, MessageBox) and other is not window and other.winfo_ismapped():
+                other.lift()
+
+    window.bind("<Map>", raise_when_mapped, add="+")
 
 
 class MessageBox(tk.Toplevel):
@@ -67,6 +82,8 @@ class MessageBox(tk.Toplevel):
         self.text = text
         self.error = error
         self.transient(master.winfo_toplevel())
+        # A frame of its own: without a window manager there is no title bar to tell it apart.
+        self.configure(highlightthickness=2, highlightbackground="#a50e0e" if error else "#1a4f8b")
         body = ttk.Frame(self, padding=16)
         body.pack(fill="both", expand=True)
         colour = "#a50e0e" if error else "#1a4f8b"
@@ -101,6 +118,7 @@ class FormDialog(tk.Toplevel):
         self.form = form
         self.title(form.title)
         self.transient(master.winfo_toplevel())
+        self.configure(highlightthickness=1, highlightbackground="#7a7a7a")
         self._on_submit = on_submit
         self._on_done = on_done
         self.strings: dict[str, tk.StringVar] = {}
