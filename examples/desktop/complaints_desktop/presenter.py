@@ -176,7 +176,7 @@ def explain(error: Iso10002Error) -> Feedback:
 
     Examples:
         >>> print(explain(TransitionNotAllowed("received", "close", "no decision yet")).message)
-        cannot close a complaint in state 'received': no decision yet
+        cannot close while the complaint is 'received': no decision yet
         >>> explain(ValidationError(["reasons: required"])).title
         'Please correct the form'
     """
