@@ -68,8 +68,8 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Cell]
         >>> out.getvalue().splitlines()
         ['id,text', "C-1,'@SUM(A1:A9)"]
     """
-    # RFC 4180 line ends: the writer quotes a cell holding any character of its line
-    # terminator, so with CRLF a cell holding a lone "\r" is quoted and reads back whole.
+    # RFC 4180's CRLF line ends: with them the writer also quotes a bare CR inside a cell,
+    # which a reader would otherwise take for the end of the row.
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in header])
     count = 0

@@ -70,6 +70,8 @@ _ROOT_CAUSES = (
 )
 _TEAM = ("agent:amira", "agent:ben", "agent:chloe", "agent:dev", "agent:eve")
 _LEADS = ("lead:farah", "lead:george")
+_STREETS = ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane")
+_TOWNS = ("Leeds", "Bristol", "Norwich", "Exeter", "York", "Cardiff")
 _FIRST = ("Alex", "Sam", "Priya", "Tom", "Grace", "Mohammed", "Li", "Olu", "Ines", "Ruth")
 _LAST = ("Smith", "Jones", "Khan", "Brown", "Taylor", "Okafor", "Wilson", "Evans", "Chen")
 
@@ -166,7 +168,11 @@ def _complainant(rng: random.Random) -> Complainant:
     vulnerable = rng.random() < 0.12
     return Complainant(
         name=name,
-        contact=ContactDetails(email=f"{name.lower().replace(' ', '.')}@example.org"),
+        contact=ContactDetails(
+            email=f"{name.lower().replace(' ', '.')}@example.org",
+            phone=f"07700 900{rng.randrange(1000):03d}",  # Ofcom's range for drama
+            postal_address=f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}, {rng.choice(_TOWNS)}",
+        ),
         preferred_contact=rng.choice((ContactMethod.EMAIL, ContactMethod.PHONE)),
         vulnerability=Vulnerability(
             identified=vulnerable, caused_by_failure=vulnerable and rng.random() < 0.3
@@ -207,6 +213,8 @@ def _plan(
             i, actor=handler, method=ContactMethod.EMAIL, message="We have your complaint."
         ),
     )
+    # Triage names an owner at once (ISO 10002 4.12: every complaint has someone accountable).
+    script.after(0.1, 2, "assign", lambda d, i: d.assign(i, actor=lead, assignee=handler))
     if rng.random() < 0.04:
         script.after(
             24,
