@@ -26,9 +26,9 @@ from iso10002.contrib.django.conf import get_desk
 from iso10002.contrib.django.management.commands._instant import parse_at
 from iso10002.contrib.django.models import ComplaintRecord
 from iso10002.contrib.django.status import evaluation_status, sla_status
+from iso10002.desk import Overdue
 from iso10002.model import Complaint
-from iso10002.sla import SlaPolicy, TargetState
-from iso10002.storage import ComplaintQuery
+from iso10002.sla import SlaPolicy
 from iso10002.storage.common import from_micros
 
 __all__ = ["Command"]
@@ -90,13 +90,13 @@ class Command(BaseCommand):
         """Find, evaluate and print the overdue complaints."""
         desk = get_desk()
         at = parse_at(options.get("at"), desk.clock)
-        policy = desk.policy if isinstance(desk.policy, SlaPolicy) else None
         zone = timezone.get_current_timezone()
-        found = list(desk.store.find(ComplaintQuery(overdue_at=at)))
-        if policy is not None:
-            rows = [_evaluated(c, policy, at, zone) for c in found]
+        found = list(desk.overdue(at))
+        if isinstance(desk.policy, SlaPolicy):
+            rows = [_evaluated(o, zone) for o in found]
         else:
-            rows = _stored(found, getattr(desk.store, "using", "default"), at, zone)
+            using = getattr(desk.store, "using", "default")
+            rows = _stored([o.complaint for o in found], using, at, zone)
         if options.get("json"):
             self.stdout.write(json.dumps([r.to_data() for r in rows], indent=2, ensure_ascii=False))
         else:
@@ -111,17 +111,14 @@ class Command(BaseCommand):
             raise CommandError(f"{len(rows)} overdue complaints", returncode=1)
 
 
-def _evaluated(complaint: Complaint, policy: SlaPolicy, at: datetime, zone: tzinfo) -> _Overdue:
-    """What the policy says of the complaint at ``at``: the status and each unmet breach."""
-    evaluation = policy.evaluate(complaint, at)
+def _evaluated(overdue: Overdue, zone: tzinfo) -> _Overdue:
+    """What the policy says of the complaint: the status and each unmet breach."""
+    complaint, evaluation = overdue.complaint, overdue.evaluation
+    assert evaluation is not None  # the desk's policy is an SlaPolicy
     return _Overdue(
         complaint,
         evaluation_status(evaluation, is_open=complaint.is_open, zone=zone),
-        tuple(
-            _Breach(s.name, s.due, s.explanation)
-            for s in evaluation.targets
-            if s.state is TargetState.BREACHED and s.met_at is None
-        ),
+        tuple(_Breach(s.name, s.due, s.explanation) for s in overdue.breached),
     )
 
 
