@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -82,12 +82,15 @@ def receive_complaint(
     actor: str,
     idempotency_key: str | None = None,
     complaint_id: str | None = None,
+    also_refuse: Sequence[str] = (),
 ) -> Complaint:
     """Receive a complaint from ``payload``: the fields of a ``Received`` event but ``at``.
 
     ``description`` and ``classification`` are required; ``channel`` defaults to ``"web"``;
     ``complainant`` absent or ``null`` records an anonymous complaint. ``complaint_id``
     (chosen by the server, default the desk's ``id_factory``) names the new complaint.
+    ``also_refuse``: problems the caller found in its own fields (say, a product not on its
+    list), reported in the same :class:`ValidationError` as the payload's; nothing is stored.
 
     Examples:
         >>> from iso10002 import ComplaintsDesk, InMemoryStore
@@ -102,7 +105,7 @@ def receive_complaint(
           - extra fields found: colour
     """
     body = dict(_mapping(payload))
-    errors = _server_fields(body)
+    errors = [*also_refuse, *_server_fields(body)]
     if "at" in body:
         errors.append("at: the receipt instant is when the server receives it")
     body.setdefault("channel", "web")

@@ -212,14 +212,13 @@ def _receive_form(products: list[str] | None) -> Complaint:
     }
     submission = form.get("submission", "")
     key = f"intake:{submission}" if _SUBMISSION.fullmatch(submission) else None
-    actor = current_actor(fallback=_intake_actor())
-    try:
-        complaint = receive_complaint(current_desk(), payload, actor=actor, idempotency_key=key)
-    except ValidationError as exc:
-        raise ValidationError([*errors, *exc.errors]) from None
-    if errors:
-        raise ValidationError(errors)
-    return complaint
+    return receive_complaint(
+        current_desk(),
+        payload,
+        actor=current_actor(fallback=_intake_actor()),
+        idempotency_key=key,
+        also_refuse=errors,
+    )
 
 
 def _intake_actor() -> str | None:
