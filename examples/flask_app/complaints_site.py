@@ -22,12 +22,24 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 import attrs
-from flask import Flask, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from iso10002 import ComplaintQuery, ComplaintState, Event, MemoryRefusalLog, RolePolicy
@@ -57,6 +69,7 @@ __all__ = [
     "StaffMember",
     "close_app",
     "create_app",
+    "site",
     "sla_status",
 ]
 
@@ -251,6 +264,144 @@ def sla_status(evaluation: SlaEvaluation) -> tuple[str, str]:
     return f"due {due:%d %b %H:%M}", "pending"
 
 
+# --- the pages -----------------------------------------------------------------------------------
+
+site = Blueprint("site", __name__)
+"""The site's own pages (the intake form is the extension's blueprint)."""
+
+_STAFF_BY_ACTOR = {m.actor: m for m in STAFF}
+
+
+@site.before_app_request
+def sign_in_from_session() -> None:
+    """Who is signed in, from the session: the actor the desk records (``g.iso10002_actor``)."""
+    member = _STAFF_BY_ACTOR.get(session.get("actor", ""))
+    g.member = member
+    g.iso10002_actor = member.actor if member else None
+
+
+@site.app_context_processor
+def team() -> dict[str, object]:
+    """The team and the signed-in member, for every template."""
+    return {"staff": STAFF, "member": g.get("member")}
+
+
+def _signed_in(view: Callable[..., str | Response]) -> Callable[..., str | Response]:
+    @functools.wraps(view)
+    def guarded(**kwargs: str) -> str | Response:
+        if g.member is None:
+            return redirect(url_for(".login", next=request.path))
+        return view(**kwargs)
+
+    return guarded
+
+
+@site.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Sign in as one of the team (a demo: no passwords)."""
+    if request.method == "POST":
+        check_csrf()
+        if request.form.get("actor") not in _STAFF_BY_ACTOR:
+            abort(400)
+        session["actor"] = request.form["actor"]
+        target = request.args.get("next", "")
+        # Only back to a page of this site: never an open redirect.
+        return redirect(target if target.startswith("/") and "//" not in target else "/")
+    return render_template("login.html")
+
+
+@site.post("/logout")
+def logout() -> Response:
+    """Sign out."""
+    check_csrf()
+    session.pop("actor", None)
+    return redirect(url_for(".login"))
+
+
+@site.get("/")
+@_signed_in
+def complaints() -> str:
+    """The list: each complaint with its SLA status, filtered by state, 20 a page."""
+    desk = current_desk()
+    state = request.args.get("state") or None
+    fields: dict[str, object] = {"limit": 20}
+    if state is not None:
+        try:
+            fields["states"] = frozenset({ComplaintState(state)})
+        except ValueError:
+            abort(400)
+    if "after" in request.args:
+        fields["after"] = decode_cursor(request.args["after"])
+    query = ComplaintQuery(**fields)  # type: ignore[arg-type]
+    page = list(desk.store.find(attrs.evolve(query, limit=21)))
+    now = desk.clock()
+    rows = []
+    for complaint in page[:20]:
+        if not desk.access(current_actor(), VIEW, complaint):
+            continue
+        status = ("no SLA policy", "met")
+        if isinstance(desk.policy, SlaPolicy):
+            status = sla_status(desk.policy.evaluate(complaint, now, explain=False))
+        rows.append((complaint, *status))
+    more = encode_cursor(page[19]) if len(page) > 20 else None
+    return render_template(
+        "list.html",
+        rows=rows,
+        state=state,
+        states=[s.value for s in ComplaintState if s is not ComplaintState.NEW],
+        more=more,
+    )
+
+
+@site.get("/c/<complaint_id>")
+@_signed_in
+def complaint_page(complaint_id: str) -> str:
+    """A complaint: its details, the allowed actions as buttons, deadlines, history, refusals."""
+    desk, actor = current_desk(), current_actor()
+    complaint = desk.get(complaint_id, actor=actor)
+    allowed = [e for e in desk.allowed_events(complaint.id) if e in ACTION_FORMS]
+    permitted = set(permitted_actions(desk, complaint, actor))
+    evaluation = None
+    if isinstance(desk.policy, SlaPolicy):
+        evaluation = desk.policy.evaluate(complaint, desk.clock())
+    refusals = getattr(desk.refusals, "refusals", ())
+    return render_template(
+        "complaint.html",
+        complaint=complaint,
+        actions=[(e, ACTION_FORMS[e], e in permitted) for e in allowed],
+        evaluation=evaluation,
+        history=[_event_row(e) for e in desk.history(complaint.id)],
+        refusals=[r for r in refusals if r.complaint_id == complaint.id],
+    )
+
+
+@site.post("/c/<complaint_id>/act/<action>")
+@_signed_in
+def act(complaint_id: str, action: str) -> Response:
+    """Press an action's button: the desk decides, the access policy first."""
+    check_csrf()
+    form = ACTION_FORMS.get(action)
+    version = request.form.get("version", "")
+    if form is None or not version.isdigit():
+        abort(400)
+    try:
+        perform_action(
+            current_desk(),
+            complaint_id,
+            action,
+            form.payload(request.form),
+            actor=current_actor(),
+            expected_version=int(version),
+        )
+    except ValidationError as invalid:  # a typing slip: say what, keep the page
+        for message in invalid.errors:
+            flash(message, "error")
+    else:
+        flash(f"{form.label}: done.", "done")
+    # AccessDenied, TransitionNotAllowed, ConcurrencyConflict: the extension's problem page.
+    return redirect(url_for(".complaint_page", complaint_id=complaint_id), code=303)
+
+
 # --- the app ------------------------------------------------------------------------------------
 
 
@@ -273,124 +424,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         ISO10002_BLUEPRINT_PREFIX="/complaints",
     )
     app.config.update(config or {})
-    Iso10002(app)  # the default actor is g.iso10002_actor, set below from the session
-    staff = {m.actor: m for m in STAFF}
-
-    @app.before_request
-    def sign_in_from_session() -> None:
-        member = staff.get(session.get("actor", ""))
-        g.member = member
-        g.iso10002_actor = member.actor if member else None
-
-    @app.context_processor
-    def team() -> dict[str, object]:
-        return {"staff": STAFF, "member": g.get("member")}
-
-    def signed_in(view: Callable[..., str | Response]) -> Callable[..., str | Response]:
-        def guarded(**kwargs: str) -> str | Response:
-            if g.member is None:
-                return redirect(url_for("login", next=request.path))
-            return view(**kwargs)
-
-        guarded.__name__ = view.__name__
-        return guarded
-
-    @app.route("/login", methods=["GET", "POST"])
-    def login() -> str | Response:
-        if request.method == "POST":
-            check_csrf()
-            if request.form.get("actor") not in staff:
-                abort(400)
-            session["actor"] = request.form["actor"]
-            target = request.args.get("next", "")
-            # Only back to a page of this site: never an open redirect.
-            return redirect(target if target.startswith("/") and "//" not in target else "/")
-        return render_template("login.html")
-
-    @app.post("/logout")
-    def logout() -> Response:
-        check_csrf()
-        session.pop("actor", None)
-        return redirect(url_for("login"))
-
-    @app.get("/")
-    @signed_in
-    def complaints() -> str:
-        desk = current_desk()
-        state = request.args.get("state") or None
-        fields: dict[str, object] = {"limit": 20}
-        if state is not None:
-            try:
-                fields["states"] = frozenset({ComplaintState(state)})
-            except ValueError:
-                abort(400)
-        if "after" in request.args:
-            fields["after"] = decode_cursor(request.args["after"])
-        query = ComplaintQuery(**fields)  # type: ignore[arg-type]
-        page = list(desk.store.find(attrs.evolve(query, limit=21)))
-        now = desk.clock()
-        rows = []
-        for complaint in page[:20]:
-            if not desk.access(current_actor(), VIEW, complaint):
-                continue
-            status = ("no SLA policy", "met")
-            if isinstance(desk.policy, SlaPolicy):
-                status = sla_status(desk.policy.evaluate(complaint, now, explain=False))
-            rows.append((complaint, *status))
-        more = encode_cursor(page[19]) if len(page) > 20 else None
-        return render_template(
-            "list.html",
-            rows=rows,
-            state=state,
-            states=[s.value for s in ComplaintState if s is not ComplaintState.NEW],
-            more=more,
-        )
-
-    @app.get("/c/<complaint_id>")
-    @signed_in
-    def complaint_page(complaint_id: str) -> str:
-        desk, actor = current_desk(), current_actor()
-        complaint = desk.get(complaint_id, actor=actor)
-        allowed = [e for e in desk.allowed_events(complaint.id) if e in ACTION_FORMS]
-        permitted = set(permitted_actions(desk, complaint, actor))
-        evaluation = None
-        if isinstance(desk.policy, SlaPolicy):
-            evaluation = desk.policy.evaluate(complaint, desk.clock())
-        refusals = getattr(desk.refusals, "refusals", ())
-        return render_template(
-            "complaint.html",
-            complaint=complaint,
-            actions=[(e, ACTION_FORMS[e], e in permitted) for e in allowed],
-            evaluation=evaluation,
-            history=[_event_row(e) for e in desk.history(complaint.id)],
-            refusals=[r for r in refusals if r.complaint_id == complaint.id],
-        )
-
-    @app.post("/c/<complaint_id>/act/<action>")
-    @signed_in
-    def act(complaint_id: str, action: str) -> Response:
-        check_csrf()
-        form = ACTION_FORMS.get(action)
-        version = request.form.get("version", "")
-        if form is None or not version.isdigit():
-            abort(400)
-        try:
-            perform_action(
-                current_desk(),
-                complaint_id,
-                action,
-                form.payload(request.form),
-                actor=current_actor(),
-                expected_version=int(version),
-            )
-        except ValidationError as invalid:  # a typing slip: say what, keep the page
-            for message in invalid.errors:
-                flash(message, "error")
-        else:
-            flash(f"{form.label}: done.", "done")
-        # AccessDenied, TransitionNotAllowed, ConcurrencyConflict: the extension's problem page.
-        return redirect(url_for("complaint_page", complaint_id=complaint_id), code=303)
-
+    Iso10002(app)  # the default actor: g.iso10002_actor, which the site sets from the session
+    app.register_blueprint(site)
     return app
 
 

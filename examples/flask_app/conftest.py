@@ -10,8 +10,6 @@ library's own suite.
 from __future__ import annotations
 
 import importlib.util
-import os
-import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +20,7 @@ import pytest
 from complaints_site import close_app, create_app
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_site_checks import csrf_of, require
 from werkzeug.serving import make_server
 
 from iso10002 import ManualClock
@@ -34,15 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-
-def require(available: bool, reason: str) -> None:
-    """Skip (locally) or fail (in CI) when something the browser tests need is missing."""
-    if available:
-        return
-    if os.environ.get("ISO10002_REQUIRE_SERVICES") == "1" or os.environ.get("CI") == "true":
-        pytest.fail(f"required for the browser tests in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -64,13 +54,6 @@ def app(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
 def client(app: Flask) -> FlaskClient:
     """A test client, signed in as nobody."""
     return app.test_client()
-
-
-def csrf_of(page: str) -> str:
-    """The CSRF token in a page's forms."""
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture

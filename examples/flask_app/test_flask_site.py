@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
-from conftest import csrf_of
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_site_checks import csrf_of
 
 from iso10002 import ManualClock
 from iso10002.contrib.flask import receive_complaint
