@@ -23,6 +23,7 @@ Examples:
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
@@ -56,7 +57,7 @@ from iso10002.contrib.flask import (
 from iso10002.contrib.flask.actions import decode_cursor, encode_cursor
 from iso10002.errors import ValidationError
 from iso10002.model import Complexity, ContactMethod, Impact, Outcome, Severity
-from iso10002.serialization import to_data
+from iso10002.serialization import to_json
 from iso10002.sla import SlaEvaluation, SlaPolicy, TargetState
 
 __all__ = [
@@ -431,12 +432,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 def _event_row(event: Event) -> tuple[str, datetime, str, list[tuple[str, str]]]:
     """An event as the history table shows it: type, when, who, and its other fields."""
-    data = to_data(event)
-    assert isinstance(data, dict)
+    data = json.loads(to_json(event))  # plain JSON values: enums as their values
+    shown = ((key, _shown(value)) for key, value in data.items())
     details = [
-        (key, _shown(value))
-        for key, value in data.items()
-        if key not in {"type", "at", "actor"} and value not in (None, "", [], {})
+        (key, value)
+        for key, value in shown
+        if key not in {"type", "at", "actor", "complaint_id"} and value not in ("", "None")
     ]
     return str(data["type"]).replace("_", " "), event.at, event.actor, details
 
