@@ -28,11 +28,12 @@ from typing import cast
 from flask import Flask, current_app, g
 
 from iso10002.access import AccessPolicy, RefusalLog, allow_all
-from iso10002.clock import Clock
+from iso10002.clock import Clock, system_clock
 from iso10002.desk import ComplaintsDesk, DeskPolicy
 from iso10002.errors import ConfigurationError, Iso10002Error
 from iso10002.sla import presets
-from iso10002.storage import InMemoryStore, SQLiteStore
+from iso10002.storage import InMemoryStore, SQLiteStore, open_store
+from iso10002.storage.locate import is_url
 from iso10002.storage.protocol import ComplaintStore
 
 __all__ = [
@@ -76,9 +77,10 @@ def g_actor() -> str | None:
 
 CONFIG_DEFAULTS: Mapping[str, object] = MappingProxyType(
     {
-        # A ComplaintStore, or where to open one: "memory", "sqlite:///:memory:", a file path
-        # or "sqlite:///path" (relative paths are in the app's instance folder).
-        "ISO10002_STORE": "sqlite:///iso10002.sqlite3",
+        # A ComplaintStore, or where to open one: "memory" (InMemoryStore), ":memory:" or an
+        # SQLite file path (SQLiteStore; a relative path is in the app's instance folder), or
+        # a database URL (SQLAlchemyStore, the [sqlalchemy] extra).
+        "ISO10002_STORE": "iso10002.sqlite3",
         # An SlaPolicy (any DeskPolicy), a preset id, or None for no deadlines.
         "ISO10002_POLICY": "iso10002.default",
         # Keyword options for the preset (nation=, state=, calendar= ...).
@@ -261,7 +263,7 @@ def close_desk(app: Flask) -> None:
     Examples:
         >>> from flask import Flask
         >>> app = Flask("x")
-        >>> app.config["ISO10002_STORE"] = "sqlite:///:memory:"
+        >>> app.config["ISO10002_STORE"] = ":memory:"
         >>> Iso10002(app)  # doctest: +ELLIPSIS
         <iso10002.contrib.flask.extension.Iso10002 object at ...>
         >>> close_desk(app)
@@ -298,22 +300,16 @@ def _open_store(app: Flask, where: str | os.PathLike[str], clock: Clock | None) 
     text = os.fspath(where)
     if text == "memory":
         return InMemoryStore()
-    if "://" in text:
-        scheme, _, rest = text.partition("://")
-        if scheme != "sqlite" or not rest.startswith("/"):
-            raise ConfigurationError(
-                f"ISO10002_STORE: {text!r} is not 'memory', a path or a sqlite:/// URL; "
-                "for another database pass a store object (SQLAlchemyStore, DjangoStore ...)"
-            )
-        text = rest[1:]  # sqlite:///relative, sqlite:////absolute
     if text == ":memory:":
-        return SQLiteStore.memory() if clock is None else SQLiteStore.memory(clock=clock)
+        return SQLiteStore.memory(clock=clock or system_clock)
+    if is_url(text):  # a database URL: SQLAlchemy (the [sqlalchemy] extra)
+        return open_store(text, create=True, clock=clock or system_clock)
     path = Path(text)
     if not path.is_absolute():
         # Flask's convention for files an app writes at run time: its instance folder.
         path = Path(app.instance_path) / path
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SQLiteStore(path) if clock is None else SQLiteStore(path, clock=clock)
+    return open_store(path, create=True, clock=clock or system_clock)
 
 
 def _policy(app: Flask) -> DeskPolicy | None:
