@@ -4,13 +4,15 @@
 ``ComplaintLifecycle``, so the diagram in the docs can never drift from the class;
 ``{{ sla_presets_table }}`` by the table of SLA presets with their sources;
 ``{{ clauses_table }}`` and ``{{ audit_checklist }}`` by the principles' clause table and the
-checklist of the registered checks.
+checklist of the registered checks; ``{{ flask_problems_table }}`` by the Flask extension's
+error-to-status table.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from iso10002.contrib.flask.problems import problem_table
 from iso10002.lifecycle import rules_table, state_diagram
 from iso10002.principles import audit_checklist, clauses_table
 from iso10002.sla.presets import markdown_table
@@ -24,4 +26,5 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
         .replace("{{ sla_presets_table }}", markdown_table())
         .replace("{{ clauses_table }}", clauses_table())
         .replace("{{ audit_checklist }}", audit_checklist().to_markdown())
+        .replace("{{ flask_problems_table }}", problem_table())
     )
