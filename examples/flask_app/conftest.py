@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from complaints_site import close_app, create_app
+from flask_site import close_app, create_app
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_site_checks import csrf_of, require

@@ -7,7 +7,7 @@ public intake form of the extension's blueprint (``/complaints/new``). Who may p
 button is the team's :class:`~iso10002.RolePolicy` (:data:`GRANTS`), handed to the desk as
 its access policy: a refused press changes nothing and is recorded (ISO 10002 4.12).
 
-Run it with ``flask --app complaints_site run`` from this folder (the file is
+Run it with ``flask --app flask_site run`` from this folder (the file is
 ``instance/complaints.sqlite3``), or build one with :func:`create_app`.
 
 Examples:
