@@ -23,11 +23,18 @@ Examples:
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
+from pathlib import Path
+from typing import IO
 
 from iso10002._checks import MAX_TEXT
+from iso10002.errors import ValidationError
 from iso10002.metrics.import_mapping import (
     Choice,
     Column,
@@ -47,6 +54,7 @@ __all__ = [
     "CFPB_ZONE",
     "SUBMITTED_VIA",
     "sample_rows",
+    "write_sample",
 ]
 
 CFPB_ZONE = "America/New_York"
@@ -285,10 +293,9 @@ def sample_rows(
         sent = min(received + timedelta(days=rng.choice((0, 0, 0, 1, 2, 5))), until)
         response = _weighted(rng, _RESPONSES)
         timely = "No" if response == "Untimely response" or rng.random() < 0.02 else "Yes"
-        if (until - sent).days <= 15:  # not yet answerable late
-            timely = "Yes" if response != "Untimely response" else "No"
-            if response == "Untimely response":
-                response = "In progress"
+        if (until - sent).days <= 16:  # too recent to have been answered late
+            response = "In progress" if response == "Untimely response" else response
+            timely = "Yes"
         closed = response.startswith("Closed")
         disputed = "N/A"
         if received < date(2017, 4, 24):
@@ -322,3 +329,46 @@ def sample_rows(
             "Consumer disputed?": disputed,
             "Complaint ID": str(first_id + n),
         }
+
+
+def write_sample(
+    target: str | os.PathLike[str] | IO[bytes],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    format: str = "csv",
+) -> int:
+    """Write CFPB-shaped ``rows`` (from :func:`sample_rows`, say) as UTF-8 ``csv``, ``json``
+    (one array) or ``jsonl``, to a path or a binary file; the number of rows written.
+
+    Examples:
+        >>> import io
+        >>> out = io.BytesIO()
+        >>> write_sample(out, sample_rows(2), format="jsonl")
+        2
+        >>> out.getvalue().count(b"\\n")
+        2
+    """
+    if isinstance(target, (str, os.PathLike)):
+        with Path(target).open("wb") as binary:
+            return write_sample(binary, rows, format=format)
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+    count = 0
+    try:
+        if format == "csv":
+            writer = csv.DictWriter(text, CFPB_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        elif format in ("json", "jsonl"):
+            between = ",\n" if format == "json" else "\n"
+            text.write("[\n" if format == "json" else "")
+            for row in rows:
+                text.write((between if count else "") + json.dumps(row, ensure_ascii=False))
+                count += 1
+            text.write("\n]\n" if format == "json" else "\n" if count else "")
+        else:
+            raise ValidationError([f"format: {format!r} is not csv, json or jsonl"])
+    finally:
+        text.detach()  # leave the caller's file open
+    return count

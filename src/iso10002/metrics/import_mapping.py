@@ -182,10 +182,18 @@ def _add(problems: list[FieldProblem], field: str | None, value: str | None, mes
     problems.append(FieldProblem(field, None if value is None else shown(value), message))
 
 
+class _Bad(str):
+    """The empty text of a cell already refused (its problem is recorded)."""
+
+
+_BAD = _Bad()
+
+
 def _cell(
     row: Mapping[str, object], column: Column, problems: list[FieldProblem]
 ) -> tuple[str, str]:
-    """``(name found, text)`` of a column; an absent or null cell is empty text."""
+    """``(name found, text)`` of a column; an absent or null cell is empty text, a refused
+    one :data:`_BAD` (empty too, so callers add no second problem for it)."""
     for name in column.names:
         value = row.get(name)
         if value is None:
@@ -196,10 +204,10 @@ def _cell(
             text = str(value)  # JSON exports give ids as numbers
         else:
             _add(problems, name, None, f"expected text, got {type(value).__name__}")
-            return name, ""
+            return name, _BAD
         if _FORBIDDEN.search(text):
             _add(problems, name, text, "contains control characters or unpaired surrogates")
-            return name, ""
+            return name, _BAD
         return name, text
     return column.name, ""
 
@@ -234,6 +242,8 @@ class Text:
             return None
         if text:
             return text
+        if text is _BAD:
+            return None
         if self.default is not None:
             return self.default
         if self.required and self.fallback is None:
@@ -326,7 +336,7 @@ class DateColumn:
         """The instant in the cell, or ``None`` when it is empty (and not required)."""
         name, text = _cell(row, self.column, problems)
         if not text:
-            if self.required:
+            if self.required and text is not _BAD:
                 _add(problems, name, None, "is empty; a date is required")
             return None
         known = self._cache.get(text)
@@ -421,9 +431,9 @@ class Choice(Generic[T]):
         """The value the cell stands for (``empty`` for an empty cell)."""
         name, text = _cell(row, self.column, problems)
         if not text:
-            if self.required:
+            if self.required and text is not _BAD:
                 _add(problems, name, None, "is empty; a value is required")
-            return self.empty
+            return None if text is _BAD else self.empty
         key = text.casefold()
         if key in self._lookup:
             return self._lookup[key]
@@ -692,6 +702,8 @@ class ImportMapping:
                 events.append(Acknowledged(at=acknowledged, actor=self.actor, method=self._method))
             if answer is not None:
                 self._respond(events, received_at, acknowledged, answer, now)
+        except RowRefused:
+            raise
         except ValidationError as exc:
             raise RowRefused(_field_problems(exc, self)) from None
         return MappedRow(
@@ -769,6 +781,8 @@ class ImportMapping:
         spec = self.response
         assert spec is not None
         name, text = _cell(row, spec.column, problems)
+        if text is _BAD:
+            return None
         key = text.casefold()
         if key not in spec.lookup:
             known = _known(spec.values)

@@ -51,6 +51,7 @@ MAX_LINE = 1_000_000
 """Longest physical line read (characters); a longer one is refused as a row and skipped."""
 _CHUNK = 1 << 20
 _MAX_ITEM = 16 << 20  # a JSON item longer than this (characters) refuses the file
+_NUMBER = frozenset("0123456789.eE+-")
 
 
 class ImportFormat(str, Enum):
@@ -406,9 +407,10 @@ class _JsonArray:
                 if self._fill():
                     continue  # the item goes on in the next chunk
                 raise self._refuse(f"malformed JSON: {exc}") from None
-            cut = end >= len(self._buffer) and not isinstance(item, (dict, list, str))
-            if cut and self._fill():
-                continue  # a number cut at the end of the buffer: read on, decode again
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                rest = self._buffer[end:]
+                if all(c in _NUMBER for c in rest) and self._fill():
+                    continue  # the number may go on in the next chunk: read on, decode again
             self._at = end
             return item
 
