@@ -56,7 +56,7 @@ def test_refusal_names_the_state_the_event_and_the_reason() -> None:
     error = refusal("received", "close")
     assert (error.state, error.event) == ("received", "close")
     assert "not allowed from this state" in error.reason
-    assert str(error).startswith("cannot close a complaint in state 'received'")
+    assert str(error).startswith("cannot close while the complaint is 'received'")
 
 
 def test_acknowledge_comes_before_assess() -> None:  # ISO 10002 7.4, 7.5

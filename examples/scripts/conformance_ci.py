@@ -23,6 +23,7 @@ from iso10002.principles import (
     check_conformance,
 )
 from iso10002.serialization import from_json
+from iso10002.sla import presets
 from iso10002.storage import InMemoryStore
 from iso10002.testing.builders import conforming_profile
 
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, help="write the report here, as JSON")
     parser.add_argument("--checklist", type=Path, help="write the audit checklist here")
     parser.add_argument("--fail-at", default="minor", choices=[s.value for s in FindingSeverity])
+    parser.add_argument("--policy", default="fca.disp.standard", help="the SLA preset to judge by")
     args = parser.parse_args(argv)
 
     store = InMemoryStore()
@@ -45,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile
         else conforming_profile(now)
     )
-    context = CheckContext(at=now, integrity=store.verify_integrity())
+    # With the SLA policy, acknowledgement, deadlines and updates are judged too.
+    policy = presets.get(args.policy)
+    context = CheckContext(at=now, policy=policy, integrity=store.verify_integrity())
     report = check_conformance(
         ((c, store.history(c.id)) for c in store.find()),
         context,

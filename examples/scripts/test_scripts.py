@@ -41,7 +41,7 @@ def test_the_ci_check_fails_the_build_on_findings_and_writes_its_report(tmp_path
             sys.executable,
             str(HERE / "conformance_ci.py"),
             "--complaints",
-            "120",
+            "200",
             "--report",
             str(report),
             "--checklist",
@@ -52,9 +52,9 @@ def test_the_ci_check_fails_the_build_on_findings_and_writes_its_report(tmp_path
         timeout=120,
         check=False,
     )
-    # The simulated quarter sends some decisions by letter to people with no address.
+    # The simulated quarter misses some of the FCA's deadlines (DISP 1.6.2R).
     assert done.returncode == 1, done.stderr
-    assert "decision.communicated_with_reasons" in done.stdout
+    assert "timeliness.response_deadlines_met" in done.stdout
     assert json.loads(report.read_text())["passed"] is False
     assert checklist.read_text().startswith("| Clause | Heading |")
 

@@ -68,7 +68,9 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Cell]
         >>> out.getvalue().splitlines()
         ['id,text', "C-1,'@SUM(A1:A9)"]
     """
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180's CRLF line ends: with them the writer also quotes a bare CR inside a cell,
+    # which a reader would otherwise take for the end of the row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in header])
     count = 0
     for row in rows:

@@ -65,7 +65,7 @@ class TransitionNotAllowed(Iso10002Error):
     Examples:
         >>> err = TransitionNotAllowed("received", "close", "no decision has been communicated")
         >>> print(err)
-        cannot close a complaint in state 'received': no decision has been communicated
+        cannot close while the complaint is 'received': no decision has been communicated
     """
 
     def __init__(self, state: str, event: str, reason: str) -> None:
@@ -76,7 +76,7 @@ class TransitionNotAllowed(Iso10002Error):
 
     def __str__(self) -> str:
         action = self.event.replace("_", " ")
-        return f"cannot {action} a complaint in state {self.state!r}: {self.reason}"
+        return f"cannot {action} while the complaint is {self.state!r}: {self.reason}"
 
     def __reduce__(self) -> tuple[type[TransitionNotAllowed], tuple[str, str, str]]:
         return (type(self), (self.state, self.event, self.reason))
