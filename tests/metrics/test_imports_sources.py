@@ -289,6 +289,13 @@ def test_a_path_is_opened_read_and_closed(tmp_path: Path) -> None:
     assert rows._binary.closed
 
 
+def test_a_path_with_an_unknown_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"id\n1\n")
+    with pytest.raises(ValidationError, match="'xlsx' is not one of csv, json, jsonl"):
+        open_rows(path, "xlsx")
+
+
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="cannot be read"):
         open_rows(tmp_path / "none.csv")

@@ -464,6 +464,13 @@ class _Unclosed(io.BufferedIOBase):
         pass
 
 
+def _format(form: ImportFormat | str) -> ImportFormat:
+    try:
+        return ImportFormat(form)
+    except ValueError:
+        raise ValidationError([f"format: {form!r} is not one of csv, json, jsonl"]) from None
+
+
 def open_rows(
     source: str | os.PathLike[str] | IO[bytes],
     form: ImportFormat | str | None = None,
@@ -491,7 +498,7 @@ def open_rows(
     """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        chosen = ImportFormat(form) if form is not None else format_of(path)
+        chosen = _format(form if form is not None else format_of(path))
         try:
             binary: IO[bytes] = path.open("rb")
         except OSError as exc:
@@ -502,10 +509,7 @@ def open_rows(
         if not isinstance(name, str):
             raise ValidationError(["format: give csv, json or jsonl for a file without a name"])
         form = format_of(name)
-    try:
-        chosen = ImportFormat(form)
-    except ValueError:
-        raise ValidationError([f"format: {form!r} is not one of csv, json, jsonl"]) from None
+    chosen = _format(form)
     name = getattr(source, "name", None)
     return RowSource(
         source, chosen, name=name if isinstance(name, str) else "<stream>", encoding=encoding

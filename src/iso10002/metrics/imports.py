@@ -58,6 +58,7 @@ from iso10002.metrics.import_cfpb import CFPB
 from iso10002.metrics.import_mapping import ImportMapping, MappedRow, RowRefused
 from iso10002.metrics.import_sources import ImportFormat, SourceRecord, open_rows
 from iso10002.model import Complaint
+from iso10002.replay import replay
 from iso10002.storage.protocol import ComplaintStore
 
 __all__ = ["ImportReport", "Progress", "RowProblem", "import_complaints"]
@@ -243,8 +244,6 @@ class _Writer:
         due = None
         try:
             if self.next_due is not None:
-                from iso10002.replay import replay
-
                 due = self.next_due(replay(mapped.events))
             self.store.create(mapped.events, idempotency_key=mapped.idempotency_key, next_due=due)
         except StorageError:
