@@ -25,6 +25,7 @@ import argparse
 import csv
 import gc
 import json
+import os
 import platform
 import resource
 import sqlite3
@@ -236,7 +237,8 @@ def main() -> None:
     print(f"# Import benchmark: {args.rows:,} CFPB-shaped rows ({size:,.0f} MB), one run")
     print()
     print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, ", end="")
-    print(f"{platform.machine()}; file generated in {made:,.1f} s; files in {folder}")
+    print(f"{platform.machine()}, {os.cpu_count()} CPUs; file generated in {made:,.1f} s; ", end="")
+    print(f"files in {folder}; load average at the start {os.getloadavg()[0]:.1f}")
     print()
     print("iso10002 import:", file=sys.stderr)
     ours = measured("store", source, folder)
@@ -257,6 +259,9 @@ def main() -> None:
             f"| {rate:,.0f} | {ours_rate / rate:.3f} | {figures['peak_mb']:,.0f} MB |"
         )
     met = "met" if ours_rate >= TARGET else "MISSED"
+    print()
+    print(f"Load average after the runs: {os.getloadavg()[0]:.1f} (other work on the machine")
+    print("slows every variant; the ratios are what to compare).")
     print()
     print(f"Target: at least {TARGET:,} rows/s into SQLite — {met} ({ours_rate:,.0f} rows/s).")
     print()
