@@ -144,12 +144,32 @@ def test_a_field_over_the_csv_size_limit_is_reported_and_the_next_row_read() -> 
 def test_a_line_longer_than_the_cap_is_reported_and_skipped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(import_sources, "MAX_LINE", 100)
+    monkeypatch.setattr(import_sources, "MAX_ROW", 100)
     monkeypatch.setattr(import_sources, "_CHUNK", 7)
     rows = read(b"id,text\n1," + b"y" * 1_000 + b"\n2,after\n", "csv")
     assert [(r.number, r.problem) for r in rows] == [
-        (1, "a line longer than 100 characters"),
+        (1, "a row longer than 100 characters"),
         (2, None),
+    ]
+
+
+def test_a_quote_left_open_runs_on_no_further_than_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(import_sources, "MAX_ROW", 100)
+    run_on = b'1,"never closed\n' + b"3,twenty characters\n" * 20
+    rows = read(b"id,text\n" + run_on + b"2,after\n", "csv")
+    assert rows[0].problem == "a row longer than 100 characters"
+    assert rows[-1].values == {"id": "2", "text": "after"}  # reading goes on after it
+    assert len(rows) < 22  # the lines the run-on took are not read twice
+
+
+def test_a_json_line_over_the_cap_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_sources, "MAX_ROW", 50)
+    rows = read(b'{"id": "' + b"9" * 100 + b'"}\n{"id": 2}\n', "jsonl")
+    assert [r.problem or r.values for r in rows] == [
+        "a row longer than 50 characters",
+        {"id": 2},
     ]
 
 

@@ -12,8 +12,9 @@ What is refused, and how:
   with a duplicated column, JSON that is not an array of values or is malformed;
 * one row, as a record with its ``problem`` (reading goes on with the next): malformed CSV
   (a stray quote, a quoted field left open), a row with more or fewer cells than the header,
-  a line longer than :data:`MAX_LINE` characters, a CSV field longer than the ``csv``
-  module's field size limit (131,072 characters unless the host changed it), a JSON Lines
+  a row longer than :data:`MAX_ROW` characters (a stray quote that would run on to the end
+  of the file stops there), a CSV field longer than the ``csv`` module's field size limit
+  (131,072 characters unless the host changed it), a JSON Lines
   line that is not JSON, an item that is not an object, JSON nested too deeply.
 
 Seekable files are checked for their encoding (and JSON arrays for their syntax) in a first
@@ -45,10 +46,10 @@ import attrs
 
 from iso10002.errors import ValidationError
 
-__all__ = ["MAX_LINE", "ImportFormat", "RowSource", "SourceRecord", "format_of", "open_rows"]
+__all__ = ["MAX_ROW", "ImportFormat", "RowSource", "SourceRecord", "format_of", "open_rows"]
 
-MAX_LINE = 1_000_000
-"""Longest physical line read (characters); a longer one is refused as a row and skipped."""
+MAX_ROW = 1_000_000
+"""Longest row read, in characters over all its lines: a longer one is refused and skipped."""
 _CHUNK = 1 << 20
 _MAX_ITEM = 16 << 20  # a JSON item longer than this (characters) refuses the file
 _NUMBER = frozenset("0123456789.eE+-")
@@ -96,31 +97,41 @@ class SourceRecord:
     problem: str | None = None
 
 
-class _LineTooLong(Exception):
+class _RowTooLong(Exception):
     pass
 
 
 class _Lines:
-    """The text's lines, each at most :data:`MAX_LINE` characters; a longer one is skipped."""
+    """The text's lines, no row (one line or several) longer than :data:`MAX_ROW` characters.
+
+    The reader calls :meth:`new_row` before each row. A line that takes the row over the
+    limit is skipped to its end and :class:`_RowTooLong` raised, so memory stays bounded
+    whatever the ``csv`` module's field size limit is.
+    """
 
     def __init__(self, text: IO[str]) -> None:
         self._text = text
         self.number = 0
+        self._left = MAX_ROW
 
     def __iter__(self) -> _Lines:
         return self
 
+    def new_row(self) -> None:
+        self._left = MAX_ROW
+
     def __next__(self) -> str:
-        line = self._text.readline(MAX_LINE + 1)
+        line = self._text.readline(self._left + 1)
         if not line:
             raise StopIteration
         self.number += 1
-        if len(line) > MAX_LINE and not line.endswith("\n"):
-            while True:  # skip the rest of the line, a bounded piece at a time
-                rest = self._text.readline(_CHUNK)
-                if not rest or rest.endswith("\n"):
+        self._left -= len(line)
+        if self._left < 0:
+            while not line.endswith(("\n", "\r")):  # skip the rest, a piece at a time
+                line = self._text.readline(_CHUNK)
+                if not line:
                     break
-            raise _LineTooLong
+            raise _RowTooLong
         return line
 
 
@@ -271,7 +282,7 @@ class RowSource:
         self._csv = csv.reader(self._lines, strict=True)
         try:
             header = next(self._csv, None)
-        except (csv.Error, _LineTooLong) as exc:
+        except (csv.Error, _RowTooLong) as exc:
             raise ValidationError([f"{self.name}: the header cannot be read ({exc})"]) from None
         except UnicodeDecodeError as exc:
             raise _decode_error(self.name, self.encoding, exc, 0) from None
@@ -292,14 +303,15 @@ class RowSource:
         reader, lines = self._csv, self._lines
         number = 0
         while True:
+            lines.new_row()
             try:
                 cells = next(reader)
             except StopIteration:
                 return
-            except _LineTooLong:
+            except _RowTooLong:
                 number += 1
                 yield SourceRecord(
-                    number, lines.number, None, f"a line longer than {MAX_LINE:,} characters"
+                    number, lines.number, None, f"a row longer than {MAX_ROW:,} characters"
                 )
                 continue
             except csv.Error as exc:
@@ -323,14 +335,15 @@ class RowSource:
         lines = _Lines(text)
         number = 0
         while True:
+            lines.new_row()
             try:
                 line = next(lines)
             except StopIteration:
                 return
-            except _LineTooLong:
+            except _RowTooLong:
                 number += 1
                 yield SourceRecord(
-                    number, lines.number, None, f"a line longer than {MAX_LINE:,} characters"
+                    number, lines.number, None, f"a row longer than {MAX_ROW:,} characters"
                 )
                 continue
             if not line.strip():
