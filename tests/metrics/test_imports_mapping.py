@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -220,6 +221,17 @@ def test_json_numbers_are_read_as_text_and_other_json_types_refused() -> None:
     assert refusal(MAPPING, row(Opened=20260302)) == [
         ("Opened", "is not a calendar date or a calendar date (date, uk-date)")
     ]
+
+
+def test_a_value_that_stands_for_no_channel_refuses_the_row() -> None:
+    mapping = attrs.evolve(MAPPING, channel=Choice("Via", {"Call": Channel.PHONE, "?": None}))
+    assert refusal(mapping, row(Via="?")) == [("Via", "names no channel")]
+
+
+def test_a_receipt_column_that_may_be_empty_still_refuses_an_empty_receipt() -> None:
+    optional = DateColumn("Opened", required=False, zone="Europe/London")
+    mapping = attrs.evolve(MAPPING, received_at=optional)
+    assert refusal(mapping, row(Opened="")) == [("Opened", "is empty; a value is required")]
 
 
 def test_a_null_cell_is_an_empty_one() -> None:

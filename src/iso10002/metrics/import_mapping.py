@@ -344,8 +344,18 @@ class ImportMapping:
             None if self.acknowledged_at is None else self.acknowledged_at.read(row, problems)
         )
         answer = None if self.response is None else self._answer(row, problems)
+        if not problems:  # a value mapped to None, or an optional column left empty
+            needed: tuple[tuple[object, Text | DateColumn], ...] = (
+                (row_id, self.row_id),
+                (received_at, self.received_at),
+            )
+            for value, column in needed:
+                if value is None:
+                    add_problem(problems, column.column.name, None, "is empty; a value is required")
+            if channel is None and isinstance(self.channel, Choice):
+                add_problem(problems, self.channel.column.name, None, "names no channel")
         if problems or row_id is None or received_at is None or channel is None:
-            raise RowRefused(problems or [FieldProblem(None, None, "the row is incomplete")])
+            raise RowRefused(problems)
         self._check_times(received_at, original, acknowledged, now, problems)
         if problems:
             raise RowRefused(problems)
