@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from iso10002.clock import ManualClock
 from iso10002.desk import ComplaintsDesk
-from iso10002.errors import ValidationError
+from iso10002.errors import ConfigurationError, ValidationError
 from iso10002.metrics.import_cfpb import CFPB_COLUMNS, sample_rows, write_sample
 from iso10002.metrics.imports import ImportReport, import_complaints
 from iso10002.model import Channel, Classification, ComplaintState
@@ -182,6 +183,23 @@ def test_an_interrupted_import_is_finished_by_running_it_again(store: ComplaintS
     assert (report.imported, report.duplicates) == (70, 30)
     assert store.count() == 100
     assert store.verify_integrity().ok
+
+
+def test_a_store_that_cannot_write_stops_the_import_rather_than_refusing_rows(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "locked.sqlite3"
+    store = SQLiteStore(path, busy_timeout=timedelta(0))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock; reading still works
+    try:
+        with pytest.raises(ConfigurationError):
+            run(store, sample_csv(3))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert run(store, sample_csv(3)).imported == 3  # once the lock is free, a re-run imports
+    store.close()
 
 
 def test_complaints_imported_one_by_one_carry_their_idempotency_key() -> None:

@@ -52,7 +52,12 @@ import attrs
 
 from iso10002.clock import Clock, system_clock
 from iso10002.desk import DeskPolicy
-from iso10002.errors import Iso10002Error, NotFound, StorageError, ValidationError
+from iso10002.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from iso10002.events import Event
 from iso10002.metrics.import_cfpb import CFPB
 from iso10002.metrics.import_mapping import ImportMapping, MappedRow, RowRefused
@@ -189,6 +194,10 @@ class _Tally:
 
 NextDue = Callable[[Complaint], "datetime | None"]
 
+# What a store answers about the histories themselves; anything else (a lost connection, a
+# closed store, a lock not had in time) stops the import.
+_REFUSALS = (ValidationError, TransitionNotAllowed, ConcurrencyConflict)
+
 
 class _Writer:
     """Writes batches of new histories to a store, by its bulk path where it has one."""
@@ -219,9 +228,7 @@ class _Writer:
         if self._bulk is not None and not self._known(batch[0]) and not self._known(batch[-1]):
             try:
                 self._bulk([p.mapped.events for p in batch])
-            except StorageError:
-                raise
-            except Iso10002Error:
+            except _REFUSALS:
                 pass  # a duplicate or a refusal somewhere in the batch: sort it out one by one
             else:
                 self.tally.imported += len(batch)
@@ -246,11 +253,11 @@ class _Writer:
             if self.next_due is not None:
                 due = self.next_due(replay(mapped.events))
             self.store.create(mapped.events, idempotency_key=mapped.idempotency_key, next_due=due)
-        except StorageError:
-            raise
+        except ConcurrencyConflict:  # another writer stored it since we looked
+            self.tally.duplicates += 1
         except ValidationError as exc:
             self.tally.refuse(pending.record, [(None, None, m) for m in exc.errors])
-        except Iso10002Error as exc:
+        except TransitionNotAllowed as exc:
             self.tally.refuse(pending.record, [(None, None, str(exc))])
         else:
             self.tally.imported += 1
@@ -280,8 +287,10 @@ def import_complaints(
     ``progress(done, total)`` is called after each batch with the bytes read. ``clock`` is
     "now": no imported event may lie after it. Refuses the file with
     :class:`~iso10002.errors.ValidationError` before storing anything when it cannot be
-    read; a database failure (:class:`~iso10002.errors.StorageError`) stops the import with
-    the batches before it stored (run it again to finish: nothing is imported twice).
+    read; a database failure (:class:`~iso10002.errors.StorageError`, or a
+    :class:`~iso10002.errors.ConfigurationError` such as a lock not had in time) stops the
+    import with the batches before it stored (run it again to finish: nothing is imported
+    twice).
     """
     size: object = batch_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
