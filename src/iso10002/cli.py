@@ -29,13 +29,14 @@ from pathlib import Path
 from iso10002._checks import instant
 from iso10002._version import __version__
 from iso10002.demo import Quarter, simulate, summarize
+from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
 from iso10002.sla import SlaPolicy, presets
-from iso10002.storage import ComplaintQuery, Durability, SQLiteStore, open_store
+from iso10002.storage import Durability, SQLiteStore, open_store
 from iso10002.storage.locate import OpenedStore
 
 __all__ = ["main"]
@@ -148,14 +149,11 @@ def _check(args: argparse.Namespace) -> int:
 def _overdue(args: argparse.Namespace) -> int:
     at = _instant(args.at)
     policy = _policy(args)
-    rows = []
     with _open(args) as store:
-        for complaint in store.find(ComplaintQuery(overdue_at=at)):
-            breached = []
-            if policy is not None:
-                evaluation = policy.evaluate(complaint, at)
-                breached = [(s.name, s.explanation) for s in evaluation.breached]
-            rows.append((complaint, breached))
+        rows = [
+            (o.complaint, [(s.name, s.explanation) for s in o.breached])
+            for o in ComplaintsDesk(store, policy).overdue(at)
+        ]
     if args.json:
         _print_json(
             [

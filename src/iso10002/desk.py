@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
+import attrs
+
 from iso10002._checks import instant
 from iso10002.access import (
     VIEW,
@@ -95,9 +97,10 @@ from iso10002.model import (
     Severity,
 )
 from iso10002.replay import apply
+from iso10002.sla.policy import SlaEvaluation, SlaPolicy, TargetState, TargetStatus
 from iso10002.storage.protocol import ComplaintQuery, ComplaintStore
 
-__all__ = ["ComplaintsDesk", "DeskPolicy", "new_complaint_id"]
+__all__ = ["ComplaintsDesk", "DeskPolicy", "Overdue", "new_complaint_id"]
 
 _log = logging.getLogger(__name__)
 
@@ -117,6 +120,28 @@ class DeskPolicy(Protocol):
     def retain_until(self, complaint: Complaint) -> datetime | None:
         """When the record may be erased at the earliest (``None``: no retention rule)."""
         ...
+
+
+@attrs.frozen
+class Overdue:
+    """An open complaint past its next deadline, and what the SLA policy says of it then.
+
+    ``evaluation`` is ``None`` when the desk's policy is not an :class:`~iso10002.sla.SlaPolicy`.
+    """
+
+    complaint: Complaint
+    evaluation: SlaEvaluation | None
+
+    @property
+    def breached(self) -> tuple[TargetStatus, ...]:
+        """The targets breached and still not met: what makes the complaint overdue."""
+        if self.evaluation is None:
+            return ()
+        return tuple(
+            s
+            for s in self.evaluation.targets
+            if s.state is TargetState.BREACHED and s.met_at is None
+        )
 
 
 def new_complaint_id() -> str:
@@ -792,6 +817,37 @@ class ComplaintsDesk:
         event = Redacted(at=now, actor=actor, reason=reason, forced=force)
         self._check(current, [event])
         return self.store.redact(complaint_id, event, expected_version=current.version)
+
+    def overdue(
+        self, at: datetime | None = None, *, query: ComplaintQuery = ComplaintQuery()
+    ) -> Iterator[Overdue]:
+        """Open complaints past their next deadline at ``at`` (default now), with the policy's view.
+
+        A complaint is overdue when the next deadline the desk recorded for it (from
+        ``policy.next_due``) is before ``at``: ``ComplaintQuery(overdue_at=at)``, narrowed by
+        ``query``. With an :class:`~iso10002.sla.SlaPolicy`, each comes with its evaluation at
+        ``at``, so every breached target can be explained; ``at`` may lie ahead, to see what
+        will be overdue. Streamed from the store in receipt order.
+
+        Examples:
+            >>> from datetime import timedelta
+            >>> from iso10002.sla import presets
+            >>> from iso10002.storage import InMemoryStore
+            >>> from iso10002.testing.builders import START
+            >>> from iso10002.clock import ManualClock
+            >>> clock = ManualClock(START)
+            >>> desk = ComplaintsDesk(InMemoryStore(), presets.get("fca.disp.standard"), clock)
+            >>> c = desk.receive(actor="agent:ana", channel=Channel.PHONE, complainant=None,
+            ...                  description="No answer for a week.",
+            ...                  classification=Classification(product="mortgage"))
+            >>> [(o.complaint.id == c.id, [t.name for t in o.breached])
+            ...  for o in desk.overdue(at=START + timedelta(days=5))]
+            [(True, ['acknowledge'])]
+        """
+        when = self.clock() if at is None else instant(at)  # bad input refused now, not later
+        policy = self.policy if isinstance(self.policy, SlaPolicy) else None
+        found = self.store.find(attrs.evolve(query, overdue_at=when))
+        return (Overdue(c, None if policy is None else policy.evaluate(c, when)) for c in found)
 
     def past_retention(
         self, at: datetime | None = None, *, query: ComplaintQuery = ComplaintQuery()

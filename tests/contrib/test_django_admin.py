@@ -208,3 +208,31 @@ def test_staff_without_permission_see_no_complaints(complaints: DjangoStore) -> 
     staff = _client(superuser=False)
     assert staff.get(LIST).status_code == 403
     assert staff.get(page("C-0001")).status_code == 403
+
+
+def test_with_a_policy_configured_the_sla_column_is_the_policys_evaluation(
+    complaints: DjangoStore, client: Client
+) -> None:
+    from django.test import override_settings
+
+    with override_settings(ISO10002={"POLICY": "fca.disp.standard"}):
+        html = text_of(client.get(LIST))
+    # C-0001 was never acknowledged; C-0002 waits for its final response; C-0003 is closed.
+    assert "overdue since 2026-01-08 17:00 GMT (acknowledge)" in html
+    assert "due 2026-03-02 09:00 GMT (final_response)" in html
+    assert ">—<" in html
+
+
+def test_without_a_clock_of_its_own_the_admin_uses_the_configured_clock(
+    complaints: DjangoStore, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib import admin
+    from django.test import override_settings
+
+    from iso10002.contrib.django.models import ComplaintRecord
+
+    monkeypatch.setattr(admin.site._registry[ComplaintRecord], "clock", None)
+    configured = {"CLOCK": ManualClock(NOW + timedelta(days=30))}
+    with override_settings(ISO10002=configured):
+        html = text_of(client.get(LIST))
+    assert "overdue since 2026-01-18 09:00 GMT" in html  # C-0002's deadline, passed by then

@@ -20,7 +20,17 @@ from iso10002.testing.builders import event_for, history_to
 
 pytest.importorskip("django")
 
-APP_MODULES = ("apps", "models", "status", "store", "admin")
+APP_MODULES = (
+    "apps",
+    "models",
+    "status",
+    "store",
+    "admin",
+    "conf",
+    "signals",
+    "management.commands.iso10002_overdue",
+    "management.commands.iso10002_report",
+)
 
 
 def test_importing_iso10002_and_the_app_package_imports_no_django() -> None:

@@ -18,13 +18,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from iso10002.clock import Clock, system_clock
+from iso10002.clock import Clock
+from iso10002.contrib.django.conf import get_settings
 from iso10002.contrib.django.models import ComplaintRecord, EventRecord
-from iso10002.contrib.django.status import sla_status
+from iso10002.contrib.django.status import evaluation_status, sla_status
 from iso10002.contrib.django.store import DjangoStore
+from iso10002.errors import Iso10002Error
 from iso10002.integrity import unseal
 from iso10002.serialization import to_data
-from iso10002.storage.common import from_micros
+from iso10002.sla import SlaPolicy
+from iso10002.storage.common import from_micros, snapshot_from_json
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -58,7 +61,8 @@ class ComplaintAdmin(_ComplaintAdminBase):
     Nothing is editable, addable or deletable.
 
     ``using`` is the database alias the store writes to (a subclass registered in this one's
-    place may set another); the instance's ``clock`` says what "now" is for the SLA column.
+    place may set another); the instance's ``clock`` says what "now" is for the SLA column
+    (``None``, the default: the clock of ``settings.ISO10002``).
 
     Examples:
         >>> from django.contrib import admin
@@ -91,7 +95,7 @@ class ComplaintAdmin(_ComplaintAdminBase):
 
     def __init__(self, model: type[ComplaintRecord], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)
-        self.clock: Clock = system_clock
+        self.clock: Clock | None = None
 
     # --- what may be done: look, never touch --------------------------------------------------
 
@@ -124,14 +128,31 @@ class ComplaintAdmin(_ComplaintAdminBase):
 
     @admin.display(description="SLA status", ordering="next_due")
     def sla_status(self, record: ComplaintRecord) -> str:
-        """From the stored next deadline: "overdue since …", "due …" or "—".
+        """The complaint's most pressing deadline: "overdue since …", "due …" or "—".
 
-        Override this method to show more (say, what the SLA engine says is pending); the
+        With an :class:`~iso10002.sla.SlaPolicy` in ``settings.ISO10002["POLICY"]``, the
+        policy evaluates the complaint now (:meth:`~iso10002.sla.SlaPolicy.evaluate`) and the
+        column names the target too, and says when one is at risk; without one, it reads the
+        next deadline the desk stored. Override this method to show something else; the
         column stays where it is.
         """
+        now = self.now()
+        policy = get_settings().policy
+        if isinstance(policy, SlaPolicy):
+            try:
+                evaluation = policy.evaluate(snapshot_from_json(record.snapshot), now)
+            except Iso10002Error as exc:  # a snapshot the policy cannot judge: say so
+                return f"cannot evaluate: {exc}"
+            zone = timezone.get_current_timezone()
+            return evaluation_status(evaluation, is_open=record.is_open, zone=zone)
         due = record.due
         shown = None if due is None else timezone.localtime(due)
-        return sla_status(shown, is_open=record.is_open, now=self.clock())
+        return sla_status(shown, is_open=record.is_open, now=now)
+
+    def now(self) -> datetime:
+        """What "now" is for the SLA column: ``clock``, or the configured one."""
+        clock = self.clock if self.clock is not None else get_settings().clock
+        return clock()
 
     @admin.display(description="integrity")
     def integrity(self, record: ComplaintRecord) -> str:

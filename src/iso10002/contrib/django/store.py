@@ -44,6 +44,7 @@ from iso10002.contrib.django.models import (
     FeedPosition,
     IdempotencyKey,
 )
+from iso10002.contrib.django.signals import send_on_commit
 from iso10002.errors import (
     ConcurrencyConflict,
     ConfigurationError,
@@ -98,7 +99,9 @@ class DjangoStore:
     ``using`` is the alias in ``settings.DATABASES`` whose database holds the app's tables
     (``manage.py migrate iso10002 --database <alias>``); ``clock`` stamps ``recorded_at``
     in the feed; ``page_size`` is how many rows ``find``, ``feed`` and
-    ``verify_integrity`` read per query while they stream.
+    ``verify_integrity`` read per query while they stream; ``signals`` (default on) sends
+    :data:`~iso10002.contrib.django.signals.complaint_event` for every event stored, once
+    its transaction commits.
 
     Django gives each thread its own connection: a thread of the host's that uses the store
     closes it when it ends (``django.db.connections.close_all()``), as for any ORM use.
@@ -114,7 +117,12 @@ class DjangoStore:
     """
 
     def __init__(
-        self, using: str = "default", *, clock: Clock = system_clock, page_size: int = 500
+        self,
+        using: str = "default",
+        *,
+        clock: Clock = system_clock,
+        page_size: int = 500,
+        signals: bool = True,
     ) -> None:
         if using not in connections.settings:
             known = ", ".join(repr(alias) for alias in connections.settings)
@@ -126,6 +134,7 @@ class DjangoStore:
         self.using = using
         self._clock = clock
         self._page = page_size
+        self._signals = signals
         self._closed = False
 
     # --- writes -------------------------------------------------------------------------------
@@ -198,9 +207,11 @@ class DjangoStore:
         try:
             with self._database(), transaction.atomic(using=self.using):
                 record = self._locked(complaint_id, expected_version)
-                snapshot = apply(snapshot_from_json(record.snapshot), events)
+                previous = snapshot_from_json(record.snapshot)
+                snapshot = apply(previous, events)
                 sealed = seal_all(complaint_id, events, record.version, record.head_digest)
                 self._write(complaint_id, sealed, snapshot, due)
+                self._announce(previous, events, snapshot)
                 return snapshot
         except IntegrityError:
             # The unique (complaint, version) constraint: someone stored these versions
@@ -233,10 +244,12 @@ class DjangoStore:
             )
         with self._database(), transaction.atomic(using=self.using):
             record = self._locked(complaint_id, expected_version)
-            snapshot = apply(snapshot_from_json(record.snapshot), [redaction])
+            previous = snapshot_from_json(record.snapshot)
+            snapshot = apply(previous, [redaction])
             self._events().filter(complaint_id=complaint_id).update(personal=None)
             sealed = seal_all(complaint_id, [redaction], record.version, record.head_digest)
             self._write(complaint_id, sealed, snapshot, record.due)
+            self._announce(previous, [redaction], snapshot)
             return snapshot
 
     # --- reads --------------------------------------------------------------------------------
@@ -416,6 +429,7 @@ class DjangoStore:
                 using=self.using, force_insert=True
             )
         self._insert_events(complaint_id, sealed)
+        self._announce(None, events, snapshot)
         return snapshot
 
     def _locked(self, complaint_id: str, expected_version: int) -> ComplaintRecord:
@@ -440,6 +454,13 @@ class DjangoStore:
         self._records().filter(pk=complaint_id).update(
             **columns, snapshot=snapshot_json(snapshot), head_digest=sealed[-1].digest
         )
+
+    def _announce(
+        self, previous: Complaint | None, events: Sequence[Event], snapshot: Complaint
+    ) -> None:
+        """Queue the ``complaint_event`` signals, sent if this transaction commits."""
+        if self._signals:
+            send_on_commit(self.using, previous, events, snapshot)
 
     def _insert_events(self, complaint_id: str, sealed: Sequence[SealedEvent]) -> None:
         recorded_at = to_micros(instant(self._clock(), "clock()"))
