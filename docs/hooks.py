@@ -5,7 +5,8 @@
 ``{{ sla_presets_table }}`` by the table of SLA presets with their sources;
 ``{{ clauses_table }}`` and ``{{ audit_checklist }}`` by the principles' clause table and the
 checklist of the registered checks; ``{{ flask_problems_table }}`` by the Flask extension's
-error-to-status table.
+error-to-status table; the import and export reference tables by
+``iso10002.metrics.import_docs``.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from typing import Any
 
 from iso10002.contrib.flask.problems import problem_table
 from iso10002.lifecycle import rules_table, state_diagram
+from iso10002.metrics.import_docs import reference_tables
 from iso10002.principles import audit_checklist, clauses_table
 from iso10002.sla.presets import markdown_table
 
 
 def on_page_markdown(markdown: str, **_: Any) -> str:
     """Expand the generated blocks."""
+    for placeholder, table in reference_tables().items():  # imports and exports
+        markdown = markdown.replace(placeholder, table)
     return (
         markdown.replace("{{ lifecycle_diagram }}", state_diagram())
         .replace("{{ lifecycle_table }}", rules_table())

@@ -31,6 +31,7 @@ from iso10002._version import __version__
 from iso10002.demo import Quarter, simulate, summarize
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
+from iso10002.metrics._import_export_cli import add_commands as add_import_export
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
@@ -256,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-if-any", action="store_true", help="exit 1 when any complaint is overdue"
     )
     overdue.set_defaults(handler=_overdue)
+    add_import_export(commands)  # iso10002 import, iso10002 export
     return parser
 
 

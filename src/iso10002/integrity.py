@@ -34,6 +34,7 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from json.encoder import encode_basestring
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -57,6 +58,11 @@ __all__ = [
 GENESIS = "0" * 64
 """The ``previous`` digest of a complaint's first event."""
 _COMMITMENT = "$personal"
+_string = encode_basestring  # how the canonical encoder writes a string
+
+
+# Built once: json.dumps with these options builds the same encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_json(data: Any) -> str:
@@ -66,7 +72,7 @@ def canonical_json(data: Any) -> str:
         >>> canonical_json({"b": 1, "a": [True, None]})
         '{"a":[true,null],"b":1}'
     """
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(data)
 
 
 @attrs.frozen
@@ -149,8 +155,43 @@ def _commit(salt: str, fields: Mapping[str, Any]) -> str:
 
 
 def _digest(previous: str, complaint_id: str, version: int, public: str) -> str:
-    body = canonical_json({"complaint": complaint_id, "version": version, "event": public})
+    # canonical_json({"complaint": complaint_id, "version": version, "event": public}),
+    # spelled out: the same bytes (keys in sorted order, strings escaped by the encoder's own
+    # function, the version as an integer) without building a dict and an encoder per event.
+    body = (
+        f'{{"complaint":{_string(complaint_id)},"event":{_string(public)},'
+        f'"version":{int(version)}}}'
+    )
     return hashlib.sha256((previous + body).encode()).hexdigest()
+
+
+# The public part of recently sealed events that hold no personal data, by the event object
+# itself: a bulk import shares one immutable event between many complaints (the same
+# acknowledgement on the same day), and its canonical JSON never changes.
+_PUBLIC: dict[int, tuple[Event, str]] = {}
+_PUBLIC_LIMIT = 4096
+
+
+def _split(event: Event) -> tuple[str, str | None]:
+    """The event's public JSON (with the commitment) and its personal part, if any."""
+    known = _PUBLIC.get(id(event))
+    if known is not None and known[0] is event:
+        return known[1], None
+    data: dict[str, Any] = converter.unstructure(event)
+    fields: dict[str, Any] = {}
+    for path, _ in personal_paths(type(event)):
+        present, value = _take(data, path)
+        if present:
+            fields[".".join(path)] = value
+    if fields:
+        salt = secrets.token_hex(16)
+        data[_COMMITMENT] = _commit(salt, fields)
+        return canonical_json(data), canonical_json({"salt": salt, "fields": fields})
+    public = canonical_json(data)
+    if len(_PUBLIC) >= _PUBLIC_LIMIT:
+        _PUBLIC.clear()
+    _PUBLIC[id(event)] = (event, public)  # holding the event keeps its id from being reused
+    return public, None
 
 
 def seal(complaint_id: str, version: int, event: Event, previous: str) -> SealedEvent:
@@ -162,18 +203,7 @@ def seal(complaint_id: str, version: int, event: Event, previous: str) -> Sealed
         >>> '"$personal"' in sealed.public, sealed.personal is not None
         (True, True)
     """
-    data: dict[str, Any] = converter.unstructure(event)
-    fields: dict[str, Any] = {}
-    for path, _ in personal_paths(type(event)):
-        present, value = _take(data, path)
-        if present:
-            fields[".".join(path)] = value
-    personal = None
-    if fields:
-        salt = secrets.token_hex(16)
-        data[_COMMITMENT] = _commit(salt, fields)
-        personal = canonical_json({"salt": salt, "fields": fields})
-    public = canonical_json(data)
+    public, personal = _split(event)
     return SealedEvent(
         complaint_id=complaint_id,
         version=version,

@@ -70,6 +70,9 @@ T = TypeVar("T")
 converter = make_converter(forbid_extra_keys=True)
 """The library's one converter. Configure nothing on it at run time: hooks are set here."""
 
+# json.dumps(data, ensure_ascii=False), built once rather than on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 class _Refusal(ValueError):
     """A hook's refusal, whose message is shown as it is."""
@@ -378,7 +381,7 @@ def to_json(value: Any) -> str:
         >>> to_json(RootCause("process", "form lost in the post room"))
         '{"category": "process", "description": "form lost in the post room"}'
     """
-    return json.dumps(converter.unstructure(value), ensure_ascii=False)
+    return _JSON.encode(converter.unstructure(value))
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
