@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from flask_site import close_app, create_app
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_site import close_app, create_app
 from flask_site_checks import csrf_of, require
 from werkzeug.serving import make_server
 
