@@ -38,12 +38,21 @@ def choose(browser: WebDriver, element_id: str, value: str) -> None:
 def click(browser: WebDriver, element_id: str) -> None:
     """Click a button that submits a form, and wait until the next page has replaced this one."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
+    from selenium.common.exceptions import WebDriverException
+
+    # Mark this page; the next page has no mark. Probing the old element for staleness
+    # races the navigation (Chromium can answer "node does not belong to the document"),
+    # so the wait asks the window instead and retries any error raised mid-navigation.
+    browser.execute_script("window.__iso10002_before_click = true;")
     browser.find_element(By.ID, element_id).click()
-    WebDriverWait(browser, timeout=30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, timeout=30, ignored_exceptions=(WebDriverException,)).until(
+        lambda driver: driver.execute_script(
+            "return window.__iso10002_before_click !== true"
+            " && document.readyState === 'complete';"
+        )
+    )
 
 
 def text_of(browser: WebDriver, element_id: str) -> str:
