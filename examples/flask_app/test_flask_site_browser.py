@@ -37,10 +37,9 @@ def choose(browser: WebDriver, element_id: str, value: str) -> None:
 
 def click(browser: WebDriver, element_id: str) -> None:
     """Click a button that submits a form, and wait until the next page has replaced this one."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from selenium.common.exceptions import WebDriverException
 
     # Mark this page; the next page has no mark. Probing the old element for staleness
     # races the navigation (Chromium can answer "node does not belong to the document"),
@@ -49,8 +48,7 @@ def click(browser: WebDriver, element_id: str) -> None:
     browser.find_element(By.ID, element_id).click()
     WebDriverWait(browser, timeout=30, ignored_exceptions=(WebDriverException,)).until(
         lambda driver: driver.execute_script(
-            "return window.__iso10002_before_click !== true"
-            " && document.readyState === 'complete';"
+            "return window.__iso10002_before_click !== true && document.readyState === 'complete';"
         )
     )
 
