@@ -53,6 +53,7 @@ import attrs
 from flask import (
     Blueprint,
     Response,
+    current_app,
     g,
     redirect,
     render_template,
@@ -266,8 +267,6 @@ def _unrouted_api_request() -> Response | None:
     failure = request.routing_exception
     if not isinstance(failure, (NotFound, MethodNotAllowed)):
         return None  # matched, or a redirect (a missing trailing slash)
-    from flask import current_app
-
     if not _under(request.path, _api_prefixes(current_app)):
         return None
     g.iso10002_json = True
