@@ -34,9 +34,12 @@ import json
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from typing import IO
 
-__all__ = ["EXIT_CODES", "add_command", "commands_table", "print_json"]
+from iso10002._checks import instant
+
+__all__ = ["EXIT_CODES", "add_command", "at_option", "commands_table", "print_json"]
 
 EXIT_CODES = "exit_codes"
 """The parser default under which a sub-command keeps its exit codes."""
@@ -129,3 +132,24 @@ def print_json(data: object, file: IO[str] | None = None) -> None:
         }
     """
     print(json.dumps(data, indent=2, ensure_ascii=False), file=file or sys.stdout)
+
+
+def at_option(text: str | None) -> datetime:
+    """The ``--at`` option: an ISO 8601 instant with an offset (``Z`` too); default now.
+
+    A naive or malformed text is a ``ValueError`` naming the option, which the command line
+    turns into exit code 2.
+
+    Examples:
+        >>> at_option("2026-10-01T09:00Z").isoformat()
+        '2026-10-01T09:00:00+00:00'
+        >>> at_option("2026-10-01T09:00")
+        Traceback (most recent call last):
+        ValueError: --at: '2026-10-01T09:00' is not an instant with an offset (...)
+    """
+    if text is None:
+        return datetime.now(timezone.utc)
+    try:
+        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
+    except ValueError as exc:  # a malformed text, or a ValidationError for a naive one
+        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None

@@ -22,11 +22,9 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
-from iso10002._checks import instant
-from iso10002._cli_help import USAGE, add_command, print_json
+from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002._version import __version__
 from iso10002.demo import Quarter, simulate, summarize, summary_data
 from iso10002.desk import ComplaintsDesk
@@ -89,16 +87,6 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _instant(text: str | None) -> datetime:
-    """``--at``: an ISO 8601 instant with an offset (default: now)."""
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
-    except ValueError as exc:  # a malformed text, or a ValidationError for a naive one
-        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
-
-
 def _open(args: argparse.Namespace) -> OpenedStore:
     try:
         return open_store(args.db)
@@ -132,7 +120,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     profile = None
     if args.profile is not None:
@@ -158,7 +146,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _overdue(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     with _open(args) as store:
         rows = [

@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from iso10002._checks import instant
-from iso10002._cli_help import USAGE, add_command, print_json
+from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002.metrics.exports import export_cfpb, period_bounds
 from iso10002.metrics.import_cfpb import CFPB, CFPB_ZONE
 from iso10002.metrics.import_mapping import ImportMapping
@@ -71,15 +69,6 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
-def _at(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
-    except ValueError as exc:
-        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
-
-
 def _query(args: argparse.Namespace) -> ComplaintQuery:
     start = end = None
     if args.period is not None:
@@ -100,7 +89,7 @@ def _query(args: argparse.Namespace) -> ComplaintQuery:
 
 def _export(args: argparse.Namespace) -> int:
     query = _query(args)
-    at = _at(args.at)
+    at = at_option(args.at)
     with open_store(args.db) as store:
         out: IO[str]
         if args.out is None or args.out == "-":
