@@ -52,7 +52,14 @@ from iso10002.model import (
 from iso10002.sla import BusinessCalendar, SlaPolicy, TargetState, presets
 from iso10002.storage.protocol import ComplaintStore
 
-__all__ = ["Quarter", "SimulationResult", "demo_policy", "simulate", "summarize"]
+__all__ = [
+    "Quarter",
+    "SimulationResult",
+    "demo_policy",
+    "simulate",
+    "summarize",
+    "summary_data",
+]
 
 _PRODUCTS = {
     "current account": ("fees", "overdraft", "account closure"),
@@ -482,26 +489,46 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def _describe(values: list[float], unit: str) -> str:
+def _spread(values: list[float]) -> dict[str, float] | None:
+    """Median, 90th percentile and longest of ``values`` (``None`` when there are none)."""
     if not values:
-        return "none yet"
+        return None
     ordered = sorted(values)
-    median = ordered[len(ordered) // 2]
-    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
-    longest = ordered[-1]
+    return {
+        "median": ordered[len(ordered) // 2],
+        "p90": ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))],
+        "longest": ordered[-1],
+    }
+
+
+def _rounded(spread: dict[str, float] | None) -> dict[str, float] | None:
+    return None if spread is None else {k: round(v, 2) for k, v in spread.items()}
+
+
+def _describe(spread: dict[str, float] | None, unit: str) -> str:
+    if spread is None:
+        return "none yet"
     return (
-        f"median {median:.1f} {unit}, 90th percentile {p90:.1f} {unit}, "
-        f"longest {longest:.1f} {unit}"
+        f"median {spread['median']:.1f} {unit}, 90th percentile {spread['p90']:.1f} {unit}, "
+        f"longest {spread['longest']:.1f} {unit}"
     )
 
 
-def _sla_lines(complaints: list[Complaint], policy: SlaPolicy, at: datetime) -> list[str]:
-    """SLA states per target at ``at``: how many met, breached, at risk, pending."""
+def _sla_counts(
+    complaints: list[Complaint], policy: SlaPolicy, at: datetime
+) -> dict[str, dict[TargetState, int]]:
+    """SLA states per target at ``at``: how many met, breached, at risk, pending, n/a."""
     counts: dict[str, dict[TargetState, int]] = {}
     for c in complaints:
         for status in policy.evaluate(c, at, explain=False).targets:
             row = counts.setdefault(status.name, dict.fromkeys(TargetState, 0))
             row[status.state] += 1
+    return counts
+
+
+def _sla_lines(
+    counts: dict[str, dict[TargetState, int]], policy: SlaPolicy, at: datetime
+) -> list[str]:
     label = policy.calendar.holiday_label
     lines = [
         f"SLA ({policy.name}, {label}) at {policy.calendar.local(at):%d %b %Y %H:%M}:",
@@ -516,6 +543,46 @@ def _sla_lines(complaints: list[Complaint], policy: SlaPolicy, at: datetime) -> 
     breached = sum(r[TargetState.BREACHED] for r in counts.values())
     lines.append(f"  {breached:,} breaches in all")
     return lines
+
+
+@attrs.frozen
+class _Tally:
+    """What the summary counts, computed once for the text and the JSON forms."""
+
+    complaints: list[Complaint]
+    states: dict[str, int]
+    outcomes: dict[str, int]
+    acknowledgement_hours: dict[str, float] | None
+    acknowledgement_business_hours: dict[str, float] | None
+    final_response_days: dict[str, float] | None
+    sla: dict[str, dict[TargetState, int]]
+
+
+def _tally(store: ComplaintStore, policy: SlaPolicy, quarter: Quarter) -> _Tally:
+    complaints = list(store.find())
+    states: dict[str, int] = {}
+    outcomes: dict[str, int] = {}
+    ack_hours: list[float] = []
+    ack_business: list[float] = []
+    response_days: list[float] = []
+    for c in complaints:
+        states[c.state.value] = states.get(c.state.value, 0) + 1
+        if c.acknowledged_at is not None:
+            ack_hours.append(_hours(c.acknowledged_at - c.received_at))
+            ack_business.append(_hours(policy.calendar.between(c.received_at, c.acknowledged_at)))
+        if c.final_response_at is not None:
+            response_days.append(_hours(c.final_response_at - c.received_at) / 24)
+        if c.outcome is not None:
+            outcomes[c.outcome.value] = outcomes.get(c.outcome.value, 0) + 1
+    return _Tally(
+        complaints=complaints,
+        states=dict(sorted(states.items(), key=lambda kv: -kv[1])),
+        outcomes=dict(sorted(outcomes.items())),
+        acknowledgement_hours=_spread(ack_hours),
+        acknowledgement_business_hours=_spread(ack_business),
+        final_response_days=_spread(response_days),
+        sla=_sla_counts(complaints, policy, quarter.end),
+    )
 
 
 def summarize(
@@ -535,37 +602,20 @@ def summarize(
         True
     """
     sla = policy if policy is not None else demo_policy()
-    complaints = list(store.find())
-    states: dict[str, int] = {}
-    outcomes: dict[str, int] = {}
-    ack_hours: list[float] = []
-    ack_business: list[float] = []
-    response_days: list[float] = []
-    for c in complaints:
-        states[c.state.value] = states.get(c.state.value, 0) + 1
-        if c.acknowledged_at is not None:
-            ack_hours.append(_hours(c.acknowledged_at - c.received_at))
-            ack_business.append(_hours(sla.calendar.between(c.received_at, c.acknowledged_at)))
-        if c.final_response_at is not None:
-            response_days.append(_hours(c.final_response_at - c.received_at) / 24)
-        if c.outcome is not None:
-            outcomes[c.outcome.value] = outcomes.get(c.outcome.value, 0) + 1
+    tally = _tally(store, sla, quarter)
     lines = [
         f"{result.received:,} complaints received in {quarter}, {result.steps:,} further steps "
         f"recorded, {result.refused} refused by the lifecycle.",
         "",
         "Complaints by state:",
-        *(
-            f"  {state:<14}{count:>6,}"
-            for state, count in sorted(states.items(), key=lambda kv: -kv[1])
-        ),
+        *(f"  {state:<14}{count:>6,}" for state, count in tally.states.items()),
         "",
-        f"Acknowledgement: {_describe(ack_hours, 'hours')}",
-        f"  in business hours: {_describe(ack_business, 'hours')}",
-        f"Final response:  {_describe(response_days, 'days')}",
-        "Outcomes: " + ", ".join(f"{name} {count:,}" for name, count in sorted(outcomes.items())),
+        f"Acknowledgement: {_describe(tally.acknowledgement_hours, 'hours')}",
+        f"  in business hours: {_describe(tally.acknowledgement_business_hours, 'hours')}",
+        f"Final response:  {_describe(tally.final_response_days, 'days')}",
+        "Outcomes: " + ", ".join(f"{name} {count:,}" for name, count in tally.outcomes.items()),
         "",
-        *_sla_lines(complaints, sla, quarter.end),
+        *_sla_lines(tally.sla, sla, quarter.end),
     ]
     if result.example_id is not None:
         zone = sla.calendar.zone
@@ -574,3 +624,57 @@ def summarize(
             local = sla.calendar.local(event.at)
             lines.append(f"  {local:%a %d %b %Y %H:%M}  {event.event_type:<22} by {event.actor}")
     return "\n".join(lines)
+
+
+def summary_data(
+    store: ComplaintStore,
+    result: SimulationResult,
+    quarter: Quarter,
+    policy: SlaPolicy | None = None,
+) -> dict[str, object]:
+    """What :func:`summarize` tells, as plain data for JSON (``iso10002 demo --json``).
+
+    Times are spreads (``median``, ``p90``, ``longest``; ``None`` when nothing to measure),
+    SLA counts are per target and state at the end of the quarter, instants are ISO 8601.
+
+    Examples:
+        >>> from iso10002.storage import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> data = summary_data(store, simulate(store, complaints=10, seed=3), Quarter(2026, 3))
+        >>> data["quarter"], data["received"], sum(data["states"].values())
+        ('2026Q3', 10, 10)
+        >>> sorted(data["sla"]["targets"]["acknowledge"])
+        ['at_risk', 'breached', 'met', 'not_applicable', 'pending']
+    """
+    sla = policy if policy is not None else demo_policy()
+    tally = _tally(store, sla, quarter)
+    example: dict[str, object] | None = None
+    if result.example_id is not None:
+        example = {
+            "id": result.example_id,
+            "steps": [
+                {"at": e.at.isoformat(), "event": e.event_type, "actor": e.actor}
+                for e in store.history(result.example_id)
+            ],
+        }
+    return {
+        "quarter": str(quarter),
+        "received": result.received,
+        "steps": result.steps,
+        "refused": result.refused,
+        "states": tally.states,
+        "outcomes": tally.outcomes,
+        "acknowledgement_hours": _rounded(tally.acknowledgement_hours),
+        "acknowledgement_business_hours": _rounded(tally.acknowledgement_business_hours),
+        "final_response_days": _rounded(tally.final_response_days),
+        "sla": {
+            "policy": sla.name,
+            "at": quarter.end.isoformat(),
+            "targets": {
+                name: {state.value: count for state, count in row.items()}
+                for name, row in tally.sla.items()
+            },
+            "breaches": sum(r[TargetState.BREACHED] for r in tally.sla.values()),
+        },
+        "example": example,
+    }
