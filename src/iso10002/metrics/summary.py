@@ -287,7 +287,8 @@ def summarize(
       before ``end`` and not withdrawn; the rate is over ``received``.
     - ``satisfaction`` (ISO 10002 8.3): ``surveys_offered``: surveys offered in P;
       ``responses``: scores of those complaints (or, with no survey date, of complaints
-      closed in P); ``mean_score``; ``satisfied_share`` (4 or 5 of 5); ``response_rate``.
+      closed in P); ``mean_score``; ``satisfied_share`` (4 or 5 of 5); ``response_rate``
+      (scores of surveys offered in P / ``surveys_offered``).
     - ``root_causes``: complaints closed in P by root-cause category, most frequent first
       (ties by name), with the cumulative share of those with a root cause;
       ``root_cause_missing``: closed in P without one.
