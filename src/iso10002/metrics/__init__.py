@@ -21,6 +21,19 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
+from iso10002.metrics.returns import (
+    ASIC_IDR_COLUMNS,
+    FCA_RETURN_COLUMNS,
+    AsicIdrRow,
+    FcaReturn,
+    FcaReturnRow,
+    asic_idr_rows,
+    asic_reporting_period,
+    asic_submission_window,
+    fca_reporting_period,
+    fca_return,
+    write_asic_idr_csv,
+)
 from iso10002.metrics.stats import DurationAccumulator, DurationStats
 from iso10002.metrics.summary import (
     AGE_BUCKETS,
@@ -32,10 +45,13 @@ from iso10002.metrics.summary import (
 
 __all__ = [
     "AGE_BUCKETS",
+    "ASIC_IDR_COLUMNS",
     "CFPB",
     "CFPB_EXPORT_COLUMNS",
     "CLOSED_WITHIN",
     "DIMENSIONS",
+    "FCA_RETURN_COLUMNS",
+    "AsicIdrRow",
     "Assessment",
     "Choice",
     "Column",
@@ -44,6 +60,8 @@ __all__ = [
     "Dimension",
     "DurationAccumulator",
     "DurationStats",
+    "FcaReturn",
+    "FcaReturnRow",
     "ImportMapping",
     "ImportReport",
     "MetricSummary",
@@ -57,9 +75,15 @@ __all__ = [
     "SlaCompliance",
     "Text",
     "TrendPoint",
+    "asic_idr_rows",
+    "asic_reporting_period",
+    "asic_submission_window",
     "breakdown",
     "dimension",
     "export_cfpb",
+    "fca_reporting_period",
+    "fca_return",
     "import_complaints",
     "summarize",
+    "write_asic_idr_csv",
 ]

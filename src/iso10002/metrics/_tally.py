@@ -65,6 +65,7 @@ _SLA_STAGES = frozenset(
     }
 )
 _DAY = timedelta(days=1)
+_WEEKDAYS = BusinessCalendar.weekdays("UTC")
 _PENDING = frozenset({TargetState.PENDING, TargetState.AT_RISK})
 
 
@@ -90,12 +91,15 @@ class Settings:
         cls,
         period: Period,
         at: datetime,
+        *,
         policy: SlaPolicy | None,
         first_contact_days: int,
         customers: int | None,
+        calendar: BusinessCalendar | None = None,
     ) -> Settings:
         """Settings with the calendar and trend buckets worked out once."""
-        calendar = policy.calendar if policy is not None else BusinessCalendar.weekdays("UTC")
+        if calendar is None:
+            calendar = policy.calendar if policy is not None else _WEEKDAYS
         weeks = tuple(period.weeks())
         months = tuple(period.months())
         return cls(
