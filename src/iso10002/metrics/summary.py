@@ -339,13 +339,14 @@ def summarize(
     for complaint in complaints:
         if complaint.received_at >= end:
             continue  # not in the period: no group of its own
-        total.add(complaint)
         key = group_of(complaint)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = Tally(settings)
         tally.add(complaint)
     label = by if isinstance(by, str) else getattr(by, "__name__", "custom")
+    for key in sorted(tallies):  # the groups partition the complaints: their sum is the total
+        total.merge(tallies[key])
     groups = {key: tallies[key].summary(None, {}) for key in sorted(tallies)}
     return total.summary(label, groups)
 
