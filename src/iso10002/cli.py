@@ -26,11 +26,12 @@ from pathlib import Path
 
 from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002._version import __version__
-from iso10002.demo import Quarter, simulate, summarize, summary_data
+from iso10002.demo import simulate, summarize, summary_data
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
 from iso10002.integrity import IntegrityReport
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
+from iso10002.metrics.period import Period
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
@@ -56,7 +57,7 @@ def _demo_file(args: argparse.Namespace) -> Path:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    quarter = Quarter.parse(args.quarter)  # before any file is created
+    quarter = Period.parse(args.quarter)  # before any file is created
     path = _demo_file(args)
     try:
         # NORMAL durability: a simulation need not wait for the disk at every step.
