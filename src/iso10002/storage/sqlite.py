@@ -65,6 +65,7 @@ from iso10002.storage._sqlite_sql import (
     page_marker,
     reasons,
     sealed_event,
+    sealed_rows,
     update_statement,
     where_clause,
 )
@@ -500,14 +501,14 @@ class SQLiteStore:
             batch: dict[int, _Prepared] = {}
             for index, history in enumerate(histories):
                 try:
-                    batch[index] = self._prepare(history, next_due)
+                    batch[index] = self._prepare(history, next_due, recorded)
                 except Iso10002Error as exc:
                     refusals.add(reasons(f"histories[{index}]", exc))
                 if len(batch) >= batch_size:
-                    done, rows = self._write_batch(db, batch, recorded, refusals)
+                    done, rows = self._write_batch(db, batch, refusals)
                     complaints, events = complaints + done, events + rows
                     batch = {}
-            done, rows = self._write_batch(db, batch, recorded, refusals)
+            done, rows = self._write_batch(db, batch, refusals)
             complaints, events = complaints + done, events + rows
             if refusals.total:  # all or nothing: leaving the block rolls everything back
                 raise ValidationError(refusals.listed())
@@ -674,32 +675,33 @@ class SQLiteStore:
             raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
 
     def _prepare(
-        self, history: Sequence[Event], next_due: Callable[[Complaint], datetime | None] | None
+        self,
+        history: Sequence[Event],
+        next_due: Callable[[Complaint], datetime | None] | None,
+        recorded: int,
     ) -> _Prepared:
         events = tuple(history)
         complaint_id = first_received(events).complaint_id
         snapshot = replay(events)
         due = None if next_due is None else next_due(snapshot)
         due = None if due is None else instant(due, "next_due")
-        return _Prepared(snapshot, due, seal_all(complaint_id, events, 0, GENESIS))
+        rows, head = sealed_rows(complaint_id, events, recorded)
+        return _Prepared(self._complaint_row(snapshot, head, due), rows)
 
     def _write_batch(
         self,
         db: sqlite3.Connection,
         batch: dict[int, _Prepared],
-        recorded: int,
         refusals: ImportRefusals,
     ) -> tuple[int, int]:
         """Insert a batch, refusing ids already taken; ``(complaints, events)`` written."""
         first_index: dict[str, int] = {}
         for index, item in list(batch.items()):
-            earlier = first_index.setdefault(item.snapshot.id, index)
+            complaint_id = str(item.complaint["id"])
+            earlier = first_index.setdefault(complaint_id, index)
             if earlier != index:
                 refusals.add(
-                    [
-                        f"histories[{index}]: complaint {item.snapshot.id!r} is also "
-                        f"histories[{earlier}]"
-                    ]
+                    [f"histories[{index}]: complaint {complaint_id!r} is also histories[{earlier}]"]
                 )
                 del batch[index]
         for ids in chunks(list(first_index), 500):
@@ -709,11 +711,8 @@ class SQLiteStore:
                 refusals.add([f"histories[{index}]: complaint {taken!r} is already stored"])
                 del batch[index]
         items = list(batch.values())
-        db.executemany(
-            INSERT_COMPLAINT,
-            [self._complaint_row(i.snapshot, i.rows[-1].digest, i.next_due) for i in items],
-        )
-        written = [row for i in items for row in event_rows(i.rows, recorded)]
+        db.executemany(INSERT_COMPLAINT, [i.complaint for i in items])
+        written = [row for i in items for row in i.events]
         db.executemany(INSERT_EVENT, written)
         return len(items), len(written)
 
@@ -820,8 +819,8 @@ class _Stored:
 
 @attrs.frozen
 class _Prepared:
-    """A validated, sealed history waiting for its batch to be written."""
+    """A validated, sealed history waiting for its batch to be written: the parameters of
+    its complaint row and of its event rows."""
 
-    snapshot: Complaint
-    next_due: datetime | None
-    rows: list[SealedEvent]
+    complaint: QueryColumns
+    events: list[tuple[str | int | None, ...]]
