@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
@@ -40,7 +41,7 @@ from iso10002.errors import (
     NotFound,
     ValidationError,
 )
-from iso10002.events import Event, Redacted
+from iso10002.events import Event, Received, Redacted
 from iso10002.integrity import (
     GENESIS,
     IntegrityProblem,
@@ -513,6 +514,104 @@ class SQLiteStore:
             if refusals.total:  # all or nothing: leaving the block rolls everything back
                 raise ValidationError(refusals.listed())
         return ImportSummary(complaints=complaints, events=events)
+
+    def import_batches(
+        self,
+        batches: Iterable[Sequence[Sequence[Event]]],
+        *,
+        next_due: Callable[[Complaint], datetime | None] | None = None,
+    ) -> Iterator[ImportSummary | ValidationError]:
+        """Store batches of new complaints, each batch one transaction; an outcome per batch.
+
+        Each batch is what :meth:`import_histories` takes (complete histories, validated,
+        sealed and written exactly as there), and is stored whole or not at all: the outcome
+        is its :class:`ImportSummary`, or the :class:`~iso10002.errors.ValidationError`
+        listing why nothing of it was stored (a history refused, an id already stored or
+        twice in the batch). Outcomes come in the order of the batches. A batch is read and
+        prepared while the one before it is written, but written only once the caller has
+        taken the outcome before it and asked for the next: so a caller may store a refused
+        batch's histories one by one, in order, before the next batch is written.
+
+        The batches are pipelined: while one batch is written (by a writer thread, in
+        SQLite's own code, which runs outside Python's interpreter lock), the caller's thread
+        reads and prepares the next. A database failure stops the import with the batches
+        before it stored; an exception while reading the batches waits for the batch being
+        written, which is stored whole.
+
+        Examples:
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> first = [history_to("closed", f"C-{n}") for n in range(2)]
+            >>> again = [history_to("closed", "C-9"), history_to("closed", "C-1")]
+            >>> for outcome in store.import_batches([first, again]):
+            ...     print(outcome)
+            ImportSummary(complaints=2, events=16)
+            1 invalid field:
+              - histories[1]: complaint 'C-1' is already stored
+            >>> store.count()
+            2
+            >>> store.close()
+        """
+        recorded = to_micros(self._clock())
+        with ThreadPoolExecutor(1, thread_name_prefix="iso10002-import") as writer:
+            pending: Future[ImportSummary] | None = None
+            for histories in batches:
+                prepared, refusals = self._prepare_batch(histories, next_due, recorded)
+                if pending is not None:
+                    yield self._outcome(pending)
+                pending = writer.submit(self._write_prepared, prepared, refusals)
+            if pending is not None:
+                yield self._outcome(pending)
+
+    def _prepare_batch(
+        self,
+        histories: Sequence[Sequence[Event]],
+        next_due: Callable[[Complaint], datetime | None] | None,
+        recorded: int,
+    ) -> tuple[dict[int, _Prepared], ImportRefusals]:
+        """Validate, fold and seal a batch; an id already stored refuses it before the work."""
+        refusals = ImportRefusals()
+        ends = {0: histories[0], len(histories) - 1: histories[-1]} if histories else {}
+        with self._errors(), self._pool.use() as db:
+            for index, history in ends.items():
+                first = history[0] if history else None
+                if (
+                    isinstance(first, Received)
+                    and db.execute(
+                        "SELECT 1 FROM complaints WHERE id = ?", (first.complaint_id,)
+                    ).fetchone()
+                ):
+                    refusals.add(
+                        [f"histories[{index}]: complaint {first.complaint_id!r} is already stored"]
+                    )
+        if refusals.total:  # a batch imported before: do not fold and seal it again
+            return {}, refusals
+        batch: dict[int, _Prepared] = {}
+        for index, history in enumerate(histories):
+            try:
+                batch[index] = self._prepare(history, next_due, recorded)
+            except Iso10002Error as exc:
+                refusals.add(reasons(f"histories[{index}]", exc))
+        return batch, refusals
+
+    def _write_prepared(
+        self, batch: dict[int, _Prepared], refusals: ImportRefusals
+    ) -> ImportSummary:
+        """Write a prepared batch in one transaction, or nothing if anything in it is refused."""
+        if refusals.total:
+            raise ValidationError(refusals.listed())
+        with self._errors(), self._transaction() as db:
+            complaints, events = self._write_batch(db, batch, refusals)
+            if refusals.total:  # leaving the block rolls the batch back
+                raise ValidationError(refusals.listed())
+        return ImportSummary(complaints=complaints, events=events)
+
+    @staticmethod
+    def _outcome(pending: Future[ImportSummary]) -> ImportSummary | ValidationError:
+        try:
+            return pending.result()
+        except ValidationError as exc:
+            return exc
 
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """Copy the whole database, consistently, to a new file ``target`` while in use.
