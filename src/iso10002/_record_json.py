@@ -11,9 +11,9 @@ A writer exists only for classes whose every field has a type this module knows 
 numbers, booleans, instants, decimals, durations, enums, optionals, homogeneous tuples and
 nested ``attrs`` records of the same kinds); :func:`writer` returns ``None`` for any other
 class, and callers fall back to the converter. A writer that meets a value its field's type
-does not promise (a record built around its validators) raises ``TypeError`` or
-``AttributeError``; callers fall back then too, so the text is the converter's whenever the
-writer is unsure.
+does not promise (a record built around its validators) raises ``TypeError``,
+``AttributeError`` or ``LookupError``; callers fall back then too, so the text is the
+converter's whenever the writer is unsure.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ def _scalar(value: object) -> str:
     if type(value) is float:
         return _float(value)
     raise TypeError(f"not a number: {value!r}")
+
+
+def _written_value(value: object) -> str:
+    return encode_basestring(value) if type(value) is str else _scalar(value)
 
 
 # ISO 8601 text of recent UTC instants. ``isoformat`` of an aware datetime costs microseconds
@@ -181,8 +185,14 @@ class _Source:
             between = self.name(self.style.item_separator)
             return f"'[' + {between}.join([{each} for {item} in {value}]) + ']'"
         if isinstance(kind, type) and issubclass(kind, Enum):
-            values = {type(member.value) for member in kind}
-            return f"_text({value}.value)" if values == {str} else f"_scalar({value}.value)"
+            # The converter writes a member's value. A member is a singleton: its text is
+            # looked up by identity, so an equal plain value (a str-mixin enum equals its
+            # text) is not mistaken for it and goes, as anything unknown, to the converter.
+            try:
+                texts = {id(member): _written_value(member.value) for member in kind}
+            except TypeError:
+                return None
+            return f"{self.name(texts)}[id({value})]"
         if isinstance(kind, type) and attrs.has(kind) and kind is not Event:
             nested = writer(kind, self.style)
             return None if nested is None else f"{self.name(nested)}({value})"

@@ -201,7 +201,7 @@ def _written(event: Event) -> tuple[str, str | None] | None:
     try:
         public = compiled[0](event)
         fields = None if compiled[1] is None else compiled[1](event)
-    except (TypeError, AttributeError, ValueError):
+    except (TypeError, AttributeError, ValueError, LookupError):
         return None
     if fields is None:
         return public, None

@@ -135,7 +135,7 @@ def snapshot_json(complaint: Complaint) -> str:
     if written is not None:
         try:
             return written(complaint)
-        except (TypeError, AttributeError, ValueError):
+        except (TypeError, AttributeError, ValueError, LookupError):
             pass  # a value the compiled writer does not promise: the converter writes it
     return to_json(complaint)
 
