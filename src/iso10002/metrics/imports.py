@@ -4,8 +4,9 @@
 turns each into a complaint's history with an :class:`~.import_mapping.ImportMapping` (by
 default :data:`~.import_cfpb.CFPB`), and writes the histories in batches:
 
-* through the store's bulk path when it has one (``SQLiteStore.import_histories``,
-  ``SQLAlchemyStore.create_many``): each batch one transaction, all of it or none;
+* through the store's bulk path when it has one (``SQLiteStore.import_batches``, which
+  prepares the next batch while a writer thread writes one; ``SQLAlchemyStore.create_many``):
+  each batch one transaction, all of it or none;
 * otherwise, and for a batch the bulk path refused, with ``store.create`` per complaint,
   each atomic, with the idempotency key ``import:<source>:<row id>``.
 
