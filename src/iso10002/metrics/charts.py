@@ -60,7 +60,7 @@ def _fmt(value: float, decimals: int, suffix: str) -> str:
 
 def _ticks(top: float, *, integer: bool, count: int = 5) -> tuple[float, ...]:
     """Axis ticks from 0 to at least ``top`` at a round step (1, 2 or 5 times a power of 10)."""
-    if top <= 0 or not math.isfinite(top):
+    if not 1e-9 < top < math.inf:  # nothing (or next to nothing) to show: a 0-1 axis
         top = 1.0
     raw = top / count
     magnitude = 10.0 ** math.floor(math.log10(raw))
