@@ -3,6 +3,7 @@
 This package only re-exports; each name lives in its own module.
 """
 
+from iso10002.metrics.charts import bar_chart, histogram, line_chart, pareto_chart
 from iso10002.metrics.dimensions import DIMENSIONS, Dimension, dimension
 from iso10002.metrics.exports import CFPB_EXPORT_COLUMNS, export_cfpb
 from iso10002.metrics.figures import RootCauseShare, SatisfactionSummary, SlaCompliance, TrendPoint
@@ -21,6 +22,17 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
+from iso10002.metrics.report import (
+    RESOLUTION_BANDS,
+    ConformanceSummary,
+    KeyFigure,
+    ManagementReview,
+    ReviewFormat,
+    management_review,
+    review_format,
+    review_store,
+    write_review,
+)
 from iso10002.metrics.stats import DurationAccumulator, DurationStats
 from iso10002.metrics.summary import (
     AGE_BUCKETS,
@@ -36,20 +48,25 @@ __all__ = [
     "CFPB_EXPORT_COLUMNS",
     "CLOSED_WITHIN",
     "DIMENSIONS",
+    "RESOLUTION_BANDS",
     "Assessment",
     "Choice",
     "Column",
     "ComplainantColumns",
+    "ConformanceSummary",
     "DateColumn",
     "Dimension",
     "DurationAccumulator",
     "DurationStats",
     "ImportMapping",
     "ImportReport",
+    "KeyFigure",
+    "ManagementReview",
     "MetricSummary",
     "Period",
     "Resolution",
     "Response",
+    "ReviewFormat",
     "RootCauseShare",
     "RowProblem",
     "RowRefused",
@@ -57,9 +74,17 @@ __all__ = [
     "SlaCompliance",
     "Text",
     "TrendPoint",
+    "bar_chart",
     "breakdown",
     "dimension",
     "export_cfpb",
+    "histogram",
     "import_complaints",
+    "line_chart",
+    "management_review",
+    "pareto_chart",
+    "review_format",
+    "review_store",
     "summarize",
+    "write_review",
 ]

@@ -348,7 +348,8 @@ def _key_figures(s: MetricSummary, conformance: ConformanceSummary) -> tuple[Key
                   note=f"{satisfaction.responses:,} responses, "
                   f"{_percent(satisfaction.satisfied_share)} satisfied"),
         KeyFigure(key="reopen_rate", label="Reopened", value=s.reopen_rate,
-                  text=_percent(s.reopen_rate), note=f"{s.reopened:,} complaints"),
+                  text=_percent(s.reopen_rate),
+                  note=f"{s.reopened:,} complaint{'' if s.reopened == 1 else 's'}"),
         KeyFigure(key="escalation_rate", label="Escalated", value=s.escalation_rate,
                   text=_percent(s.escalation_rate),
                   note=f"{s.referred:,} referred externally ({_percent(s.referral_rate)})"),
