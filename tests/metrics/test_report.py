@@ -12,10 +12,12 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iso10002.demo import demo_policy, simulate
 from iso10002.errors import ConfigurationError, ValidationError
-from iso10002.events import RootCauseRecorded
+from iso10002.events import Event, RootCauseRecorded
 from iso10002.metrics.period import Period
 from iso10002.metrics.report import (
     RESOLUTION_BANDS,
@@ -25,8 +27,10 @@ from iso10002.metrics.report import (
     write_review,
 )
 from iso10002.model import RootCause
+from iso10002.replay import replay
 from iso10002.storage import InMemoryStore
 from iso10002.testing.builders import START, conforming_history, conforming_profile, history_to
+from iso10002.testing.strategies import histories, instants
 
 Q3 = Period.parse("2026Q3")
 AFTER_Q3 = datetime(2026, 10, 1, 9, tzinfo=timezone.utc)
@@ -48,7 +52,7 @@ def review(quarter: InMemoryStore) -> ManagementReview:
     return review_store(quarter, Q3, policy=demo_policy(), generated_at=AFTER_Q3)
 
 
-def with_root_cause(category: str, complaint_id: str) -> tuple[object, ...]:
+def with_root_cause(category: str, complaint_id: str) -> tuple[Event, ...]:
     """A conforming history whose root cause is ``category`` (text from outside)."""
     return tuple(
         attrs.evolve(e, root_cause=RootCause(category, "as reported"))
@@ -122,8 +126,6 @@ def test_a_finished_period_is_judged_at_its_end_and_a_running_one_now() -> None:
 
 def test_without_histories_only_the_process_checks_run() -> None:
     events = conforming_history()
-    from iso10002.replay import replay
-
     review = management_review(
         [replay(events)],
         Period.parse("2026Q1"),
@@ -160,6 +162,44 @@ def test_failing_principles_keep_a_few_example_findings_most_severe_first(
         assert 1 <= len(examples) <= 3
         ranks = [f.severity.rank for f in examples]
         assert ranks == sorted(ranks, reverse=True)
+
+
+WINTER = instants(
+    datetime(2025, 12, 1, tzinfo=timezone.utc), datetime(2026, 3, 31, tzinfo=timezone.utc)
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            histories(max_events=14, start=WINTER),
+            # Random histories seldom reach a final response; these always do.
+            st.builds(lambda n, at: conforming_history(f"C-K{n}", at), st.integers(0, 99), WINTER),
+        ),
+        max_size=6,
+        unique_by=lambda events: replay(events[:1]).id,
+    ),
+    st.sampled_from(["2026Q1", "2026-02", "2026-01-15..2026-02-20"]),
+)
+def test_the_review_checks_what_the_period_handled_and_bins_every_measured_response(
+    stories: list[tuple[Event, ...]], label: str
+) -> None:
+    snapshots = [replay(events) for events in stories]
+    by_id = {c.id: events for c, events in zip(snapshots, stories, strict=True)}
+    review = management_review(
+        snapshots,
+        Period.parse(label),
+        policy=None,
+        history=by_id.__getitem__,
+        generated_at=AFTER_Q3,
+    )
+    s = review.summary
+    assert review.conformance.complaints_checked == s.handled
+    assert sum(n for _, n in review.resolution_days) == s.time_to_final_response.count
+    assert json.loads(review.to_json())["summary"]["handled"] == s.handled
+    for svg in SVG_BLOCK.findall(review.to_html()):
+        ET.fromstring(svg)
 
 
 # --- the page ------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from iso10002.storage import Durability, SQLiteStore
 from service_checks import require_service
 
 if TYPE_CHECKING:
-    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.chrome.webdriver import WebDriver
 
 pytestmark = pytest.mark.browser
 
