@@ -33,6 +33,19 @@ from iso10002.metrics.report import (
     review_store,
     write_review,
 )
+from iso10002.metrics.returns import (
+    ASIC_IDR_COLUMNS,
+    FCA_RETURN_COLUMNS,
+    AsicIdrRow,
+    FcaReturn,
+    FcaReturnRow,
+    asic_idr_rows,
+    asic_reporting_period,
+    asic_submission_window,
+    fca_reporting_period,
+    fca_return,
+    write_asic_idr_csv,
+)
 from iso10002.metrics.stats import DurationAccumulator, DurationStats
 from iso10002.metrics.summary import (
     AGE_BUCKETS,
@@ -44,11 +57,14 @@ from iso10002.metrics.summary import (
 
 __all__ = [
     "AGE_BUCKETS",
+    "ASIC_IDR_COLUMNS",
     "CFPB",
     "CFPB_EXPORT_COLUMNS",
     "CLOSED_WITHIN",
     "DIMENSIONS",
+    "FCA_RETURN_COLUMNS",
     "RESOLUTION_BANDS",
+    "AsicIdrRow",
     "Assessment",
     "Choice",
     "Column",
@@ -58,6 +74,8 @@ __all__ = [
     "Dimension",
     "DurationAccumulator",
     "DurationStats",
+    "FcaReturn",
+    "FcaReturnRow",
     "ImportMapping",
     "ImportReport",
     "KeyFigure",
@@ -74,10 +92,15 @@ __all__ = [
     "SlaCompliance",
     "Text",
     "TrendPoint",
+    "asic_idr_rows",
+    "asic_reporting_period",
+    "asic_submission_window",
     "bar_chart",
     "breakdown",
     "dimension",
     "export_cfpb",
+    "fca_reporting_period",
+    "fca_return",
     "histogram",
     "import_complaints",
     "line_chart",
@@ -86,5 +109,6 @@ __all__ = [
     "review_format",
     "review_store",
     "summarize",
+    "write_asic_idr_csv",
     "write_review",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -65,6 +65,7 @@ _SLA_STAGES = frozenset(
     }
 )
 _DAY = timedelta(days=1)
+_WEEKDAYS = BusinessCalendar.weekdays("UTC")
 _PENDING = frozenset({TargetState.PENDING, TargetState.AT_RISK})
 
 
@@ -73,6 +74,8 @@ class Settings:
     """What every tally of one summary shares: the period, the policy and the cut-offs."""
 
     period: Period
+    start: datetime  # the period's bounds in UTC: fast to compare, exact to subtract
+    end: datetime
     at: datetime
     policy: SlaPolicy | None
     calendar: BusinessCalendar
@@ -88,16 +91,21 @@ class Settings:
         cls,
         period: Period,
         at: datetime,
+        *,
         policy: SlaPolicy | None,
         first_contact_days: int,
         customers: int | None,
+        calendar: BusinessCalendar | None = None,
     ) -> Settings:
         """Settings with the calendar and trend buckets worked out once."""
-        calendar = policy.calendar if policy is not None else BusinessCalendar.weekdays("UTC")
+        if calendar is None:
+            calendar = policy.calendar if policy is not None else _WEEKDAYS
         weeks = tuple(period.weeks())
         months = tuple(period.months())
         return cls(
             period,
+            period.start.astimezone(timezone.utc),
+            period.end.astimezone(timezone.utc),
             at,
             policy,
             calendar,
@@ -105,8 +113,8 @@ class Settings:
             customers,
             weeks,
             months,
-            tuple(p.start for p in weeks),
-            tuple(p.start for p in months),
+            tuple(p.start.astimezone(timezone.utc) for p in weeks),
+            tuple(p.start.astimezone(timezone.utc) for p in months),
         )
 
 
@@ -133,7 +141,7 @@ class Tally:
         self.reopened = self.closed_or_reopened = 0
         self.escalated = self.referred = 0
         self.first_contact = 0
-        self.offered = self.responses = self.score_total = self.satisfied = 0
+        self.offered = self.answered = self.responses = self.score_total = self.satisfied = 0
         self.causes: Counter[str] = Counter()
         self.cause_missing = 0
         self.vulnerable = self.vulnerability_unknown = 0
@@ -143,7 +151,7 @@ class Tally:
     def add(self, c: Complaint) -> None:
         """Count one complaint into every figure it belongs to."""
         s = self.settings
-        start, end = s.period.start, s.period.end
+        start, end = s.start, s.end
         received_at = c.received_at
         if received_at >= end:
             return  # nothing of it can fall in the period: every fact follows receipt
@@ -188,6 +196,7 @@ class Tally:
             offered_in or (c.survey_offered_at is None and closed_in)
         ):
             self.responses += 1
+            self.answered += offered_in
             self.score_total += c.satisfaction.score
             self.satisfied += c.satisfaction.score >= 4
         if received_in:
@@ -318,6 +327,7 @@ class Tally:
             first_contact_resolution_rate=rate(self.first_contact, self.received),
             satisfaction=SatisfactionSummary.from_totals(
                 offered=self.offered,
+                answered=self.answered,
                 responses=self.responses,
                 score_total=self.score_total,
                 satisfied=self.satisfied,

@@ -71,8 +71,8 @@ class SatisfactionSummary:
 
     ``surveys_offered``: complaints offered a survey in the period; ``responses``: scores
     recorded for the period's complaints; ``mean_score``: their mean (1 to 5);
-    ``satisfied_share``: the share scoring 4 or 5; ``response_rate``: ``responses /
-    surveys_offered``. Each rate is ``None`` when its denominator is 0.
+    ``satisfied_share``: the share scoring 4 or 5; ``response_rate``: the share of the
+    surveys offered that were answered. Each rate is ``None`` when its denominator is 0.
 
     Examples:
         >>> SatisfactionSummary.of(offered=4, scores=[5, 4, 2]).satisfied_share
@@ -87,9 +87,10 @@ class SatisfactionSummary:
 
     @classmethod
     def of(cls, *, offered: int, scores: list[int]) -> SatisfactionSummary:
-        """From the number of surveys offered and the scores received."""
+        """From the number of surveys offered and the scores they received."""
         return cls.from_totals(
             offered=offered,
+            answered=min(offered, len(scores)),
             responses=len(scores),
             score_total=sum(scores),
             satisfied=sum(1 for s in scores if s >= 4),
@@ -97,15 +98,15 @@ class SatisfactionSummary:
 
     @classmethod
     def from_totals(
-        cls, *, offered: int, responses: int, score_total: int, satisfied: int
+        cls, *, offered: int, answered: int, responses: int, score_total: int, satisfied: int
     ) -> SatisfactionSummary:
-        """From running totals (what a one-pass tally keeps)."""
+        """From running totals (what a one-pass tally keeps); ``answered`` of ``offered``."""
         return cls(
             surveys_offered=offered,
             responses=responses,
             mean_score=score_total / responses if responses else None,
             satisfied_share=rate(satisfied, responses),
-            response_rate=rate(responses, offered),
+            response_rate=rate(answered, offered),
         )
 
     def to_dict(self) -> dict[str, int | float | None]:
