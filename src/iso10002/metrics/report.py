@@ -216,6 +216,20 @@ class ManagementReview:
     when the review was made; ``resolution_days`` the histogram of time to final response
     (:data:`RESOLUTION_BANDS`; the same population as
     ``summary.time_to_final_response``).
+
+    ``key_figures``, in the page's order, each from ``summary`` (``s``) unless said:
+
+    - ``received``, ``closed``, ``open_at_end``: ``s.received``, ``s.closed``,
+      ``s.open_at_end`` (notes: open at the start, withdrawn, open over 8 weeks);
+    - ``median_days_to_final_response``: ``s.time_to_final_response.median`` in days
+      (calendar), to 0.01; ``None`` without responses;
+    - ``sla_met_rate``: every target of ``s.sla_compliance`` together, ``sum(met) /
+      (sum(met) + sum(breached))``; ``None`` without a policy or with nothing decided;
+    - ``upheld_rate``, ``reopen_rate``, ``escalation_rate``: the summary's rates;
+    - ``redress_total``: ``s.redress_total`` as ``"GBP 1234.50"`` per currency, joined by
+      ``"; "``, or ``None``;
+    - ``satisfaction_mean``: ``s.satisfaction.mean_score`` (1 to 5);
+    - ``conformance_passed``: ``conformance.passed``.
     """
 
     title: str
