@@ -142,6 +142,17 @@ def test_the_review_renders_its_charts_offline_in_chromium(
     assert [asked for document, asked in logged if document == url and asked != url] == []
     assert [asked for _, asked in logged if asked.startswith(("http:", "https:", "ws"))] == []
 
+    # Printed, the data table under each chart is shown (closed on screen) and charts stay.
+    tables_seen = (
+        "return Array.from(document.querySelectorAll('figure details table'))"
+        ".map(t => t.checkVisibility());"
+    )
+    assert browser.execute_script(tables_seen) == [False] * len(CHARTS)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert browser.execute_script(tables_seen) == [True] * len(CHARTS)
+    assert all(b["width"] > 300 for b in browser.execute_script(CHART_BOXES))
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
     ARTIFACTS.mkdir(exist_ok=True)
     height = browser.execute_script("return document.body.scrollHeight")
     browser.set_window_size(1280, max(int(height) + 40, 600))

@@ -22,11 +22,11 @@ Examples:
     >>> from iso10002.storage import InMemoryStore
     >>> from iso10002.demo import demo_policy, simulate
     >>> store = InMemoryStore()
-    >>> _ = simulate(store, complaints=30, seed=4)
+    >>> _ = simulate(store, complaints=12, seed=4)
     >>> review = review_store(store, Period.parse("2026Q3"), policy=demo_policy(),
     ...                       generated_at=datetime(2026, 10, 1, tzinfo=timezone.utc))
     >>> review.figure("received").value, review.conformance.complaints_checked
-    (30, 30)
+    (12, 12)
     >>> review.to_html().startswith("<!DOCTYPE html>")
     True
 """
@@ -93,8 +93,12 @@ A response ``d`` after receipt falls in the first band whose last day is at leas
 8 weeks.
 """
 
-_SUFFIXES: dict[str, ReviewFormat] = {".html": "html", ".htm": "html", ".json": "json"}
-_SUFFIXES[".csv"] = "csv"
+_SUFFIXES: dict[str, ReviewFormat] = {
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -453,6 +457,11 @@ def management_review(
 
     The title of the page is ``title``, with ``profile.organization`` when a profile is
     given.
+
+    Edge cases: the snapshots are the records as they are now, so for a past period the
+    checks see what happened since (a complaint answered after the period end is judged
+    answered); the summary itself counts only what happened in the period. A complaint
+    without a final response is in no band of ``resolution_days``.
 
     Examples:
         >>> from iso10002.testing.builders import complaint_in

@@ -73,7 +73,8 @@ footer { margin-top: 40px; color: #555; font-size: 0.85rem; border-top: 1px soli
   body { padding: 0; max-width: none; font-size: 11pt; }
   .charts { display: block; }
   figure { margin-bottom: 16px; }
-  details { display: block; }
+  /* Printed, every data table is shown: a closed <details> hides its content otherwise. */
+  details::details-content { content-visibility: visible; display: block; }
   details > summary { display: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   a { color: inherit; text-decoration: none; }
