@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,3 +131,13 @@ def test_the_backlog_identity_holds(complaints: list[Complaint], period: Period)
     assert sum(fca) == sum(cfpb) == s.closed
     for value in (s.upheld_rate, s.reopen_rate, s.escalation_rate, s.vulnerable_share):
         assert value is None or 0 <= value <= 1
+
+
+@LAW
+@given(snapshots, periods)
+def test_a_summary_by_a_dimension_has_the_same_totals(
+    complaints: list[Complaint], period: Period
+) -> None:
+    plain = summarize(complaints, period)
+    grouped = summarize(complaints, period, by="channel")
+    assert attrs.evolve(grouped, by=None, groups={}) == plain

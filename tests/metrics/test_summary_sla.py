@@ -104,3 +104,13 @@ def test_first_contact_days_widens_the_window() -> None:
     )
     assert summarize([c], Q1, policy=FCA).first_contact_resolved == 0
     assert summarize([c], Q1, policy=FCA, first_contact_days=2).first_contact_resolved == 1
+
+
+def test_eight_weeks_is_wall_clock_time_across_the_clocks_changing() -> None:
+    # Received 10:00 GMT on 10 March; 8 weeks later is 10:00 BST on 5 May, 09:00 UTC. A
+    # closure at 09:30 UTC is 56 days less half an hour after receipt, yet after the deadline.
+    received = utc(2026, 3, 10, 10)
+    on_time = make("1", received, closed_at=utc(2026, 5, 5, 9))
+    late = make("2", received, closed_at=utc(2026, 5, 5, 9, 30))
+    s = summarize([on_time, late], Period.parse("2026H1"), calendar=FCA.calendar)
+    assert (s.closed_within["within 8 weeks"], s.closed_within["after 8 weeks"]) == (1, 1)

@@ -12,6 +12,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -85,6 +86,11 @@ class SatisfactionSummary:
     satisfied_share: float | None
     response_rate: float | None
 
+    @property
+    def count(self) -> int:
+        """The number of scores (``responses``)."""
+        return self.responses
+
     @classmethod
     def of(cls, *, offered: int, scores: list[int]) -> SatisfactionSummary:
         """From the number of surveys offered and the scores they received."""
@@ -119,12 +125,21 @@ class RootCauseShare:
     """One bar of the root-cause Pareto: a category, its count, the cumulative share so far.
 
     ``cumulative_share`` is the count of this category and of every category ranked before
-    it, divided by the number of complaints with a root cause (the last one is 1.0).
+    it, divided by the number of complaints with a root cause (the last one is 1.0). It
+    unpacks as ``(category, count, cumulative_share)``.
+
+    Examples:
+        >>> category, count, share = RootCauseShare("system", 3, 0.75)
+        >>> category, count, share
+        ('system', 3, 0.75)
     """
 
     category: str
     count: int
     cumulative_share: float
+
+    def __iter__(self) -> Iterator[str | int | float]:
+        return iter((self.category, self.count, self.cumulative_share))
 
     def to_dict(self) -> dict[str, str | int | float]:
         """JSON-safe fields."""
@@ -137,11 +152,17 @@ class RootCauseShare:
 
 @attrs.frozen
 class TrendPoint:
-    """Complaints received and closed in one sub-period (a week or a month) of the period."""
+    """Complaints received and closed in one sub-period (a week or a month) of the period.
+
+    It unpacks as ``(period, received, closed)``.
+    """
 
     period: Period
     received: int
     closed: int
+
+    def __iter__(self) -> Iterator[Period | int]:
+        return iter((self.period, self.received, self.closed))
 
     def to_dict(self) -> dict[str, str | int]:
         """JSON-safe fields, the sub-period as its label and ISO 8601 bounds."""

@@ -302,6 +302,11 @@ def summarize(
     - ``rate_per_1000 = received * 1000 / customers`` (``None`` without customers or with 0).
     - ``weekly`` / ``monthly``: received and closed per ISO week / month of P, clipped to P.
 
+    A period still running: the backlog ages are measured to ``end`` and SLA targets judged
+    at ``end`` by default, so pass ``at=now`` (and read ages as "by the period end") to judge
+    targets as they stand; better, summarize up to today with :meth:`Period.days
+    <iso10002.metrics.period.Period.days>`.
+
     Edge cases: complaints received at or after ``end`` are ignored; a complaint received
     before ``start`` counts only in the figures whose date falls in P. A snapshot keeps only
     its latest closure: a complaint closed, then reopened, counts as not closed at that
@@ -339,13 +344,14 @@ def summarize(
     for complaint in complaints:
         if complaint.received_at >= end:
             continue  # not in the period: no group of its own
-        total.add(complaint)
         key = group_of(complaint)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = Tally(settings)
         tally.add(complaint)
     label = by if isinstance(by, str) else getattr(by, "__name__", "custom")
+    for key in sorted(tallies):  # the groups partition the complaints: their sum is the total
+        total.merge(tallies[key])
     groups = {key: tallies[key].summary(None, {}) for key in sorted(tallies)}
     return total.summary(label, groups)
 
