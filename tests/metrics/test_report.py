@@ -310,3 +310,10 @@ def test_write_review_refuses_a_format_it_cannot_write(
     with pytest.raises(ConfigurationError):
         write_review(review, tmp_path / name, format=format)
     assert not (tmp_path / name).exists()
+
+
+def test_instants_on_the_page_are_in_utc_whatever_their_offset() -> None:
+    made = datetime(2026, 10, 1, 10, 30, tzinfo=timezone(timedelta(hours=2)))
+    page = review_store(InMemoryStore(), Q3, policy=None, generated_at=made).to_html()
+    assert "generated 01 Oct 2026 08:30 UTC" in page
+    assert "figures judged at 01 Oct 2026 00:00 UTC" in page

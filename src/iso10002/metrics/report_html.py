@@ -23,7 +23,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from html import escape
 
 from iso10002._version import __version__
@@ -85,6 +85,11 @@ footer { margin-top: 40px; color: #555; font-size: 0.85rem; border-top: 1px soli
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _utc(instant: datetime) -> str:
+    """``01 Oct 2026 09:00 UTC``, whatever the instant's own offset."""
+    return f"{instant.astimezone(timezone.utc):%d %b %Y %H:%M} UTC"
 
 
 def _date(instant: datetime) -> str:
@@ -287,7 +292,7 @@ def _conformance(review: ManagementReview) -> str:
     if c.profile_checked:
         scope += " and the process profile"
     parts = [
-        f'<p class="verdict">Conformance at {_e(f"{c.at:%d %b %Y %H:%M} UTC")}: '
+        f'<p class="verdict">Conformance at {_e(_utc(c.at))}: '
         f'<span class="{css}">{verdict}</span></p>',
         f"<p>{_e(scope)}; {c.checks} checks; a finding at {_e(c.fail_at.value)} or above "
         "fails its principle. Findings: "
@@ -353,8 +358,8 @@ def render_html(review: ManagementReview) -> str:
         heading = f"{review.organization}: {heading}"
     policy = review.policy_name or "none (no SLA figures)"
     meta = (
-        f"{_period_text(review)} · figures judged at {review.at:%d %b %Y %H:%M} UTC · "
-        f"SLA policy: {policy} · generated {review.generated_at:%d %b %Y %H:%M} UTC"
+        f"{_period_text(review)} · figures judged at {_utc(review.at)} · "
+        f"SLA policy: {policy} · generated {_utc(review.generated_at)}"
     )
     charts = "".join(
         (_volume(review), _sla(review), _resolution(review), _pareto(review), _backlog(review))
