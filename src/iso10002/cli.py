@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -242,18 +243,36 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if args.strict and not review.conformance.passed else EXIT_OK
 
 
-_REPORT_EPILOG = """\
-examples:
-  iso10002 report --db complaints.sqlite3 --period 2026Q3 --out report.html
-  iso10002 report --db complaints.sqlite3 --period 2026Q3 --preset fca.disp.standard \\
-      --out q3.html --json q3.json --csv q3.csv --profile process.json
-  iso10002 report --db complaints.sqlite3 --period 2026-07 --format json > july.json
-
---period: 2026, 2026H2, 2026Q3, 2026-07, 2026-W27 or 2026-07-01..2026-09-30, its midnights
-in --zone (default: the preset's time zone, else UTC). --out is written as HTML, JSON or
-CSV by its suffix. Exit codes: 0 the review was written; 1 with --strict, a principle
-failed; 2 bad usage, a store that cannot be opened, or a file that cannot be written.
-"""
+# Laid out as every command's help is (examples, notes, "exit codes:" with one code a line),
+# and kept on the parser as "exit_codes", so a table of the commands can list them.
+_REPORT_EXIT_CODES = {
+    EXIT_OK: "the review was written",
+    EXIT_FAILED: "with --strict, a principle failed (the files are written all the same)",
+    EXIT_USAGE: "bad usage or input, or a store that cannot be opened (the message says "
+    "why); also a period or file name it cannot read, or a file it cannot write",
+}
+_REPORT_EPILOG = "\n".join(
+    [
+        "examples:",
+        "  iso10002 report --db complaints.sqlite3 --period 2026Q3 --out report.html",
+        "  iso10002 report --db complaints.sqlite3 --period 2026Q3 --preset fca.disp.standard \\",
+        "      --out q3.html --json q3.json --csv q3.csv --profile process.json",
+        "  iso10002 report --db complaints.sqlite3 --period 2026-07 --format json > july.json",
+        "",
+        textwrap.fill(
+            "--period: 2026, 2026H2, 2026Q3, 2026-07, 2026-W27 or 2026-07-01..2026-09-30, its "
+            "midnights in --zone (default: the preset's time zone, else UTC). --out is "
+            "written as HTML, JSON or CSV by its suffix; --json and --csv write those too.",
+            88,
+        ),
+        "",
+        "exit codes:",
+        *(
+            textwrap.fill(f"{code}  {text}", 88, initial_indent="  ", subsequent_indent="     ")
+            for code, text in sorted(_REPORT_EXIT_CODES.items())
+        ),
+    ]
+)
 
 
 def _store_arguments(command: argparse.ArgumentParser, *, report: bool = True) -> None:
@@ -382,7 +401,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--strict", action="store_true", help="exit 1 when a principle fails")
     report.add_argument("--quiet", action="store_true", help="print nothing; exit code only")
-    report.set_defaults(handler=_report)
+    report.set_defaults(handler=_report, exit_codes=_REPORT_EXIT_CODES)
     add_import_export(commands)  # iso10002 import, iso10002 export
     return parser
 
