@@ -19,19 +19,17 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
-import textwrap
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
-from iso10002._checks import instant
+from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002._version import __version__
-from iso10002.demo import demo_policy, simulate, summarize
+from iso10002.demo import demo_policy, simulate, summarize, summary_data
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
+from iso10002.integrity import IntegrityReport
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
 from iso10002.metrics.period import Period
 from iso10002.metrics.report import review_format, review_store, write_review
@@ -77,7 +75,15 @@ def _demo(args: argparse.Namespace) -> int:
             store, complaints=args.complaints, seed=args.seed, quarter=quarter, progress=progress
         )
         report = store.verify_integrity()
-        if not args.quiet:
+        if args.json:
+            print_json(
+                {
+                    "store": str(store.path),
+                    **summary_data(store, result, quarter),
+                    "integrity": _integrity_data(report),
+                }
+            )
+        elif not args.quiet:
             print(f"Store: SQLite file {store.path} (kept; open it with SQLiteStore)")
             print(summarize(store, result, quarter))
             print()
@@ -89,19 +95,9 @@ def _demo(args: argparse.Namespace) -> int:
                 written = write_review(review, args.report)
             except OSError as exc:
                 raise ValueError(f"cannot write {args.report}: {exc}") from None
-            if not args.quiet:
+            if not (args.quiet or args.json):  # the JSON stays the only thing printed
                 print(f"Management review: {written}")
     return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def _instant(text: str | None) -> datetime:
-    """``--at``: an ISO 8601 instant with an offset (default: now)."""
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
-    except ValueError as exc:  # a malformed text, or a ValidationError for a naive one
-        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
 
 
 def _open(args: argparse.Namespace) -> OpenedStore:
@@ -120,15 +116,17 @@ def _policy(args: argparse.Namespace) -> SlaPolicy | None:
         raise ValueError(str(exc)) from exc
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+def _integrity_data(report: IntegrityReport) -> dict[str, object]:
+    data = to_data(report)
+    assert isinstance(data, dict)
+    return {"ok": report.ok, "broken": list(report.broken), **data}
 
 
 def _verify(args: argparse.Namespace) -> int:
     with _open(args) as store:
         report = store.verify_integrity(args.id or None)
     if args.json:
-        _print_json({"ok": report.ok, "broken": list(report.broken), **to_data(report)})
+        print_json(_integrity_data(report))
     elif not args.quiet:
         print(report)
     return EXIT_OK if report.ok else EXIT_FAILED
@@ -147,7 +145,7 @@ def _profile(args: argparse.Namespace) -> ProcessProfile | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     profile = _profile(args)
     with _open(args) as store:
@@ -166,7 +164,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _overdue(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     with _open(args) as store:
         rows = [
@@ -174,7 +172,7 @@ def _overdue(args: argparse.Namespace) -> int:
             for o in ComplaintsDesk(store, policy).overdue(at)
         ]
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": c.id,
@@ -201,7 +199,7 @@ def _report(args: argparse.Namespace) -> int:
     policy = _policy(args)
     zone = args.zone or (policy.calendar.zone if policy is not None else "UTC")
     period = Period.parse(args.period, tz=zone)
-    at = None if args.at is None else _instant(args.at)
+    at = None if args.at is None else at_option(args.at)
     profile = _profile(args)
     outputs: list[tuple[Path, str | None]] = []
     if args.out is not None:
@@ -243,38 +241,6 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if args.strict and not review.conformance.passed else EXIT_OK
 
 
-# Laid out as every command's help is (examples, notes, "exit codes:" with one code a line),
-# and kept on the parser as "exit_codes", so a table of the commands can list them.
-_REPORT_EXIT_CODES = {
-    EXIT_OK: "the review was written",
-    EXIT_FAILED: "with --strict, a principle failed (the files are written all the same)",
-    EXIT_USAGE: "bad usage or input, or a store that cannot be opened (the message says "
-    "why); also a period or file name it cannot read, or a file it cannot write",
-}
-_REPORT_EPILOG = "\n".join(
-    [
-        "examples:",
-        "  iso10002 report --db complaints.sqlite3 --period 2026Q3 --out report.html",
-        "  iso10002 report --db complaints.sqlite3 --period 2026Q3 --preset fca.disp.standard \\",
-        "      --out q3.html --json q3.json --csv q3.csv --profile process.json",
-        "  iso10002 report --db complaints.sqlite3 --period 2026-07 --format json > july.json",
-        "",
-        textwrap.fill(
-            "--period: 2026, 2026H2, 2026Q3, 2026-07, 2026-W27 or 2026-07-01..2026-09-30, its "
-            "midnights in --zone (default: the preset's time zone, else UTC). --out is "
-            "written as HTML, JSON or CSV by its suffix; --json and --csv write those too.",
-            88,
-        ),
-        "",
-        "exit codes:",
-        *(
-            textwrap.fill(f"{code}  {text}", 88, initial_indent="  ", subsequent_indent="     ")
-            for code, text in sorted(_REPORT_EXIT_CODES.items())
-        ),
-    ]
-)
-
-
 def _store_arguments(command: argparse.ArgumentParser, *, report: bool = True) -> None:
     command.add_argument(
         "--db", required=True, help="an SQLite file, or a database URL (postgresql+psycopg://…)"
@@ -288,20 +254,32 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iso10002",
         description="Customer complaints handled as ISO 10002:2018 describes.",
+        epilog="Run 'iso10002 COMMAND --help' for a command's options, examples and exit "
+        "codes. Exit codes: 0 success; 1 a check failed; 2 bad usage or input.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
         help="simulate a quarter of complaints and summarise it",
         description="Simulate a realistic quarter of complaints through the whole lifecycle "
-        "with a seeded generator, then print a summary.",
-        epilog="example: iso10002 demo --complaints 1000 --seed 7 --quarter 2026Q3 "
-        "--report review.html",
+        "with a seeded generator, on an SQLite file that is kept, then print a summary.",
+        examples=[
+            "iso10002 demo --complaints 1000 --seed 7 --quarter 2026Q3",
+            "iso10002 demo --dir . --json > quarter.json",
+            "iso10002 demo --complaints 600 --report review.html",
+        ],
+        exit_codes={
+            EXIT_OK: "simulated, and every complaint's chain verifies",
+            EXIT_FAILED: "the simulated store failed its integrity check",
+            EXIT_USAGE: USAGE + "; also a --db that already holds complaints",
+        },
     )
     demo.add_argument("--complaints", type=int, default=600, help="how many (default 600)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--quarter", default="2026Q3", help="quarter to simulate (default 2026Q3)")
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
     demo.add_argument(
         "--report", metavar="FILE", help="also write the quarter's management review (.html …)"
@@ -311,25 +289,43 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--dir", help=f"the folder to create {DEMO_FILE} in")
     demo.set_defaults(handler=_demo)
 
-    verify = commands.add_parser(
+    verify = add_command(
+        commands,
         "verify",
         help="verify every complaint's hash chain and snapshot (information integrity, 4.9)",
         description="Re-check the hash chain, the personal-data commitments and the snapshot "
-        "of every complaint (or of --id ones). Exit 1 if any is broken.",
-        epilog="example: iso10002 verify --db complaints.sqlite3 --json",
+        "of every complaint (or of --id ones).",
+        examples=[
+            "iso10002 verify --db complaints.sqlite3",
+            "iso10002 verify --db complaints.sqlite3 --id C-0001 --json",
+        ],
+        exit_codes={
+            EXIT_OK: "every complaint verified",
+            EXIT_FAILED: "a chain, commitment or snapshot is broken (--json names them)",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(verify)
     verify.add_argument("--id", action="append", help="verify this complaint only (repeatable)")
     verify.set_defaults(handler=_verify)
 
-    check = commands.add_parser(
+    check = add_command(
+        commands,
         "check",
         help="check conformance with the ISO 10002 principles; exit 1 if one fails",
         description="Run every registered conformance check over the store's complaints (and "
         "the process profile, if given) and print the report. With --policy, the SLA checks "
         "(acknowledgement, deadlines, updates) judge against that preset.",
-        epilog="example: iso10002 check --db complaints.sqlite3 --policy fca.disp.standard "
-        "--profile process.json --fail-at major",
+        examples=[
+            "iso10002 check --db complaints.sqlite3 --policy fca.disp.standard",
+            "iso10002 check --db complaints.sqlite3 --policy fca.disp.standard "
+            "--profile process.json --fail-at major --json",
+        ],
+        exit_codes={
+            EXIT_OK: "every principle passed (or was not checked)",
+            EXIT_FAILED: "a principle failed: a finding at --fail-at or above",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(check)
     check.add_argument("--policy", help=f"an SLA preset id ({', '.join(presets.ids())})")
@@ -344,12 +340,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--limit", type=int, default=10, help="findings shown per principle")
     check.set_defaults(handler=_check)
 
-    overdue = commands.add_parser(
+    overdue = add_command(
+        commands,
         "overdue",
         help="list open complaints past an SLA deadline",
         description="List open complaints whose next deadline (recorded by the desk) has "
         "passed; with --policy, each breached target is explained.",
-        epilog="example: iso10002 overdue --db complaints.sqlite3 --policy fca.disp.standard",
+        examples=[
+            "iso10002 overdue --db complaints.sqlite3 --policy fca.disp.standard",
+            "iso10002 overdue --db complaints.sqlite3 --at 2026-10-01T09:00+01:00 "
+            "--json --fail-if-any",
+        ],
+        exit_codes={
+            EXIT_OK: "listed (none overdue, or no --fail-if-any)",
+            EXIT_FAILED: "some complaints are overdue and --fail-if-any was given",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(overdue)
     overdue.add_argument("--policy", help="an SLA preset id, to explain each breach")
@@ -359,15 +365,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     overdue.set_defaults(handler=_overdue)
 
-    report = commands.add_parser(
+    report = add_command(
+        commands,
         "report",
         help="write the management review of a period (HTML with charts, JSON, CSV)",
         description="The management review (ISO 10002 8.6) of a period: key figures, charts "
         "(volume trend, SLA compliance, time to final response, root causes, backlog ageing) "
         "and the conformance summary, as one self-contained HTML page (no network), and the "
         "same figures as JSON or CSV.",
-        epilog=_REPORT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=[
+            "iso10002 report --db complaints.sqlite3 --period 2026Q3 --out report.html",
+            "iso10002 report --db complaints.sqlite3 --period 2026Q3 --preset fca.disp.standard "
+            "--out q3.html --json q3.json --csv q3.csv --profile process.json",
+            "iso10002 report --db complaints.sqlite3 --period 2026-07 --format json > july.json",
+        ],
+        notes="--period: 2026, 2026H2, 2026Q3, 2026-07, 2026-W27 or 2026-07-01..2026-09-30, "
+        "its midnights in --zone (default: the preset's time zone, else UTC). --out is "
+        "written as HTML, JSON or CSV by its suffix; --json and --csv write those too.",
+        exit_codes={
+            EXIT_OK: "the review was written",
+            EXIT_FAILED: "with --strict, a principle failed (the files are written all the same)",
+            EXIT_USAGE: USAGE + "; also a period or file name it cannot read, or a file it "
+            "cannot write",
+        },
     )
     _store_arguments(report, report=False)
     report.add_argument("--period", required=True, help="the period, such as 2026Q3")
@@ -401,7 +421,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--strict", action="store_true", help="exit 1 when a principle fails")
     report.add_argument("--quiet", action="store_true", help="print nothing; exit code only")
-    report.set_defaults(handler=_report, exit_codes=_REPORT_EXIT_CODES)
+    report.set_defaults(handler=_report)
     add_import_export(commands)  # iso10002 import, iso10002 export
     return parser
 

@@ -53,10 +53,10 @@ from iso10002.model import (
     Severity,
     Vulnerability,
 )
-from iso10002.sla import BusinessCalendar, SlaPolicy, presets
+from iso10002.sla import BusinessCalendar, SlaPolicy, TargetState, presets
 from iso10002.storage.protocol import ComplaintStore
 
-__all__ = ["SimulationResult", "demo_policy", "simulate", "summarize"]
+__all__ = ["SimulationResult", "demo_policy", "simulate", "summarize", "summary_data"]
 
 _PRODUCTS = {
     "current account": ("fees", "overdraft", "account closure"),
@@ -475,11 +475,35 @@ def _sla_lines(figures: MetricSummary, policy: SlaPolicy) -> list[str]:
         lines.append(
             f"  {name:<20}{row.met:>7,}{row.breached:>10,}{row.pending:>9,}{_share(row.rate):>10}"
         )
-    breached = sum(
+    lines.append(f"  {_breaches(figures):,} breaches in all (early resolution is not a deadline)")
+    return lines
+
+
+def _breaches(figures: MetricSummary) -> int:
+    """The deadlines breached, every target but early resolution (which is not a deadline)."""
+    return sum(
         row.breached for name, row in figures.sla_compliance.items() if name != "early_resolution"
     )
-    lines.append(f"  {breached:,} breaches in all (early resolution is not a deadline)")
-    return lines
+
+
+def _states(complaints: list[Complaint]) -> dict[str, int]:
+    """How many complaints are in each state, the most frequent first."""
+    states: dict[str, int] = {}
+    for c in complaints:
+        states[c.state.value] = states.get(c.state.value, 0) + 1
+    return dict(sorted(states.items(), key=lambda kv: -kv[1]))
+
+
+def _sla_counts(
+    complaints: list[Complaint], policy: SlaPolicy, at: datetime
+) -> dict[str, dict[TargetState, int]]:
+    """SLA states per target at ``at``: how many met, breached, at risk, pending, n/a."""
+    counts: dict[str, dict[TargetState, int]] = {}
+    for c in complaints:
+        for status in policy.evaluate(c, at, explain=False).targets:
+            row = counts.setdefault(status.name, dict.fromkeys(TargetState, 0))
+            row[status.state] += 1
+    return counts
 
 
 def _figure_lines(figures: MetricSummary) -> list[str]:
@@ -528,20 +552,15 @@ def summarize(
         True
     """
     sla = policy if policy is not None else demo_policy()
-    states: dict[str, int] = {}
-    for c in store.find():
-        states[c.state.value] = states.get(c.state.value, 0) + 1
-    figures = summarize_metrics(store.find(), quarter, policy=sla)
+    complaints = list(store.find())
+    figures = summarize_metrics(complaints, quarter, policy=sla)
     hour, day = timedelta(hours=1), timedelta(days=1)
     lines = [
         f"{result.received:,} complaints received in {quarter}, {result.steps:,} further steps "
         f"recorded, {result.refused} refused by the lifecycle.",
         "",
         "Complaints by state:",
-        *(
-            f"  {state:<14}{count:>6,}"
-            for state, count in sorted(states.items(), key=lambda kv: -kv[1])
-        ),
+        *(f"  {state:<14}{count:>6,}" for state, count in _states(complaints).items()),
         "",
         *_figure_lines(figures),
         "",
@@ -558,3 +577,57 @@ def summarize(
             local = sla.calendar.local(event.at)
             lines.append(f"  {local:%a %d %b %Y %H:%M}  {event.event_type:<22} by {event.actor}")
     return "\n".join(lines)
+
+
+def summary_data(
+    store: ComplaintStore,
+    result: SimulationResult,
+    quarter: Period,
+    policy: SlaPolicy | None = None,
+) -> dict[str, object]:
+    """What :func:`summarize` tells, as plain data for JSON (``iso10002 demo --json``).
+
+    ``figures`` is the quarter's :meth:`~iso10002.metrics.summary.MetricSummary.to_dict`;
+    ``sla.targets`` counts every complaint per target and state at the end of the quarter;
+    ``sla.breaches`` is the total the text gives; instants are ISO 8601.
+
+    Examples:
+        >>> from iso10002.storage import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> q3 = Period.quarter(2026, 3)
+        >>> data = summary_data(store, simulate(store, complaints=10, seed=3), q3)
+        >>> data["quarter"], data["received"], sum(data["states"].values())
+        ('2026Q3', 10, 10)
+        >>> sorted(data["sla"]["targets"]["acknowledge"])
+        ['at_risk', 'breached', 'met', 'not_applicable', 'pending']
+    """
+    sla = policy if policy is not None else demo_policy()
+    complaints = list(store.find())
+    figures = summarize_metrics(complaints, quarter, policy=sla)
+    example: dict[str, object] | None = None
+    if result.example_id is not None:
+        example = {
+            "id": result.example_id,
+            "steps": [
+                {"at": e.at.isoformat(), "event": e.event_type, "actor": e.actor}
+                for e in store.history(result.example_id)
+            ],
+        }
+    return {
+        "quarter": str(quarter),
+        "received": result.received,
+        "steps": result.steps,
+        "refused": result.refused,
+        "states": _states(complaints),
+        "figures": figures.to_dict(),
+        "sla": {
+            "policy": sla.name,
+            "at": quarter.end.isoformat(),
+            "targets": {
+                name: {state.value: count for state, count in row.items()}
+                for name, row in _sla_counts(complaints, sla, quarter.end).items()
+            },
+            "breaches": _breaches(figures),
+        },
+        "example": example,
+    }
