@@ -59,16 +59,27 @@ def _fmt(value: float, decimals: int, suffix: str) -> str:
 
 
 def _ticks(top: float, *, integer: bool, count: int = 5) -> tuple[float, ...]:
-    """Axis ticks from 0 to at least ``top`` at a round step (1, 2 or 5 times a power of 10)."""
+    """Axis ticks from 0 to at least ``top`` at a round step (1, 2 or 5 times a power of 10).
+
+    Each tick is read from its decimal text (``"15e-6"``), not multiplied out, so ticks are
+    the round numbers they look like and the last one never falls short of ``top`` by a
+    rounding error.
+    """
     if not 1e-9 < top < math.inf:  # nothing (or next to nothing) to show: a 0-1 axis
         top = 1.0
     raw = top / count
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    if integer:
-        step = max(1.0, float(math.ceil(step)))
-    steps = max(1, math.ceil(top / step - 1e-9))
-    return tuple(step * i for i in range(steps + 1))
+    exponent = math.floor(math.log10(raw))
+    mantissa = next(m for m in (1, 2, 5, 10) if float(f"{m}e{exponent}") >= raw)
+    if integer and float(f"{mantissa}e{exponent}") < 1:
+        mantissa, exponent = 1, 0  # whole numbers: a step of at least 1
+
+    def tick(i: int) -> float:
+        return float(f"{mantissa * i}e{exponent}")
+
+    ticks = [tick(0)]
+    while ticks[-1] < top or len(ticks) < 2:
+        ticks.append(tick(len(ticks)))
+    return tuple(ticks)
 
 
 class _Frame:
