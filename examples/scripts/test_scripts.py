@@ -75,3 +75,30 @@ def test_the_ci_check_passes_when_only_major_findings_fail_the_build() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_the_management_review_job_writes_the_page_and_the_figures(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "management_review.py"),
+            "--complaints",
+            "40",
+            "--out-dir",
+            str(tmp_path),
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    # The simulated quarter misses a deadline or two, so a principle fails under --strict.
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("Management review of 2026Q3 (fca.disp.standard)")
+    assert "Complaints received" in done.stdout
+    page = (tmp_path / "review-2026Q3.html").read_text(encoding="utf-8")
+    assert page.count("<svg ") == 5
+    figures = json.loads((tmp_path / "review-2026Q3.json").read_text(encoding="utf-8"))
+    assert figures["summary"]["received"] == 40
+    assert (tmp_path / "review-2026Q3.csv").read_text(encoding="utf-8").startswith("section,")

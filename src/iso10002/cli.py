@@ -26,12 +26,13 @@ from pathlib import Path
 
 from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002._version import __version__
-from iso10002.demo import simulate, summarize, summary_data
+from iso10002.demo import demo_policy, simulate, summarize, summary_data
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
 from iso10002.integrity import IntegrityReport
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
 from iso10002.metrics.period import Period
+from iso10002.metrics.report import review_format, review_store, write_review
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
@@ -58,6 +59,8 @@ def _demo_file(args: argparse.Namespace) -> Path:
 
 def _demo(args: argparse.Namespace) -> int:
     quarter = Period.parse(args.quarter)  # before any file is created
+    if args.report is not None:
+        review_format(Path(args.report))
     path = _demo_file(args)
     try:
         # NORMAL durability: a simulation need not wait for the disk at every step.
@@ -85,6 +88,15 @@ def _demo(args: argparse.Namespace) -> int:
             print(summarize(store, result, quarter))
             print()
             print(f"Integrity: {report}")
+        if args.report is not None:
+            # The simulated team stops at the quarter's end: the review is made then.
+            review = review_store(store, quarter, policy=demo_policy(), generated_at=quarter.end)
+            try:
+                written = write_review(review, args.report)
+            except OSError as exc:
+                raise ValueError(f"cannot write {args.report}: {exc}") from None
+            if not (args.quiet or args.json):  # the JSON stays the only thing printed
+                print(f"Management review: {written}")
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -120,17 +132,22 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _profile(args: argparse.Namespace) -> ProcessProfile | None:
+    """``--profile``: a ProcessProfile read from a JSON file."""
+    if args.profile is None:
+        return None
+    try:
+        return from_json(Path(args.profile).read_bytes(), ProcessProfile)
+    except OSError as exc:
+        raise ValueError(f"--profile: {exc}") from None
+    except Iso10002Error as exc:
+        raise ValueError(f"--profile {args.profile}: {exc}") from None
+
+
 def _check(args: argparse.Namespace) -> int:
     at = at_option(args.at)
     policy = _policy(args)
-    profile = None
-    if args.profile is not None:
-        try:
-            profile = from_json(Path(args.profile).read_bytes(), ProcessProfile)
-        except OSError as exc:
-            raise ValueError(f"--profile: {exc}") from None
-        except Iso10002Error as exc:
-            raise ValueError(f"--profile {args.profile}: {exc}") from None
+    profile = _profile(args)
     with _open(args) as store:
         context = CheckContext(at=at, policy=policy, integrity=store.verify_integrity())
         records = ((c, store.history(c.id)) for c in store.find())
@@ -178,6 +195,52 @@ def _overdue(args: argparse.Namespace) -> int:
     return EXIT_FAILED if rows and args.fail_if_any else EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    policy = _policy(args)
+    zone = args.zone or (policy.calendar.zone if policy is not None else "UTC")
+    period = Period.parse(args.period, tz=zone)
+    at = None if args.at is None else at_option(args.at)
+    profile = _profile(args)
+    outputs: list[tuple[Path, str | None]] = []
+    if args.out is not None:
+        outputs.append((Path(args.out), None))
+    outputs += [(Path(f), "json") for f in args.json_file or ()]
+    outputs += [(Path(f), "csv") for f in args.csv_file or ()]
+    if not outputs and args.format is None:
+        raise ValueError("nothing to write: give --out FILE, --json FILE, --csv FILE or --format")
+    for path, chosen in outputs:  # refuse a bad name before reading the store
+        review_format(path, chosen)
+    with _open(args) as store:
+        review = review_store(
+            store,
+            period,
+            policy=policy,
+            profile=profile,
+            at=at,
+            customers=args.customers,
+            fail_at=FindingSeverity(args.fail_at),
+        )
+    for path, chosen in outputs:
+        try:
+            write_review(review, path, format=chosen)
+        except OSError as exc:
+            raise ValueError(f"cannot write {path}: {exc}") from None
+    if args.format == "json":
+        print(review.to_json())
+    elif args.format == "csv":
+        sys.stdout.write(review.to_csv())
+    elif not args.quiet:
+        s = review.summary
+        verdict = "passed" if review.conformance.passed else "FAILED"
+        print(
+            f"{period.label}: {s.received:,} received, {s.closed:,} closed, "
+            f"{s.open_at_end:,} open at the end; conformance {verdict}"
+        )
+        for path, _ in outputs:
+            print(f"wrote {path}")
+    return EXIT_FAILED if args.strict and not review.conformance.passed else EXIT_OK
+
+
 def _store_arguments(command: argparse.ArgumentParser, *, report: bool = True) -> None:
     command.add_argument(
         "--db", required=True, help="an SQLite file, or a database URL (postgresql+psycopg://…)"
@@ -205,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
         examples=[
             "iso10002 demo --complaints 1000 --seed 7 --quarter 2026Q3",
             "iso10002 demo --dir . --json > quarter.json",
+            "iso10002 demo --complaints 600 --report review.html",
         ],
         exit_codes={
             EXIT_OK: "simulated, and every complaint's chain verifies",
@@ -217,6 +281,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--quarter", default="2026Q3", help="quarter to simulate (default 2026Q3)")
     demo.add_argument("--json", action="store_true", help="print the summary as JSON")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
+    demo.add_argument(
+        "--report", metavar="FILE", help="also write the quarter's management review (.html …)"
+    )
     where = demo.add_mutually_exclusive_group()
     where.add_argument("--db", help="the SQLite file to create (default: in a new temp folder)")
     where.add_argument("--dir", help=f"the folder to create {DEMO_FILE} in")
@@ -297,6 +364,64 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-if-any", action="store_true", help="exit 1 when any complaint is overdue"
     )
     overdue.set_defaults(handler=_overdue)
+
+    report = add_command(
+        commands,
+        "report",
+        help="write the management review of a period (HTML with charts, JSON, CSV)",
+        description="The management review (ISO 10002 8.6) of a period: key figures, charts "
+        "(volume trend, SLA compliance, time to final response, root causes, backlog ageing) "
+        "and the conformance summary, as one self-contained HTML page (no network), and the "
+        "same figures as JSON or CSV.",
+        examples=[
+            "iso10002 report --db complaints.sqlite3 --period 2026Q3 --out report.html",
+            "iso10002 report --db complaints.sqlite3 --period 2026Q3 --preset fca.disp.standard "
+            "--out q3.html --json q3.json --csv q3.csv --profile process.json",
+            "iso10002 report --db complaints.sqlite3 --period 2026-07 --format json > july.json",
+        ],
+        notes="--period: 2026, 2026H2, 2026Q3, 2026-07, 2026-W27 or 2026-07-01..2026-09-30, "
+        "its midnights in --zone (default: the preset's time zone, else UTC). --out is "
+        "written as HTML, JSON or CSV by its suffix; --json and --csv write those too.",
+        exit_codes={
+            EXIT_OK: "the review was written",
+            EXIT_FAILED: "with --strict, a principle failed (the files are written all the same)",
+            EXIT_USAGE: USAGE + "; also a period or file name it cannot read, or a file it "
+            "cannot write",
+        },
+    )
+    _store_arguments(report, report=False)
+    report.add_argument("--period", required=True, help="the period, such as 2026Q3")
+    report.add_argument("--out", help="the review's file: .html, .json or .csv")
+    report.add_argument(
+        "--json", dest="json_file", action="append", metavar="FILE", help="also write JSON here"
+    )
+    report.add_argument(
+        "--csv", dest="csv_file", action="append", metavar="FILE", help="also write CSV here"
+    )
+    report.add_argument(
+        "--format", choices=("json", "csv"), help="print the figures to stdout, for scripts"
+    )
+    report.add_argument(
+        "--preset",
+        "--policy",
+        dest="policy",
+        help=f"an SLA preset id, for SLA figures ({', '.join(presets.ids())})",
+    )
+    report.add_argument("--zone", help="the IANA time zone of the period's midnights")
+    report.add_argument("--profile", help="a ProcessProfile as JSON, for the process checks")
+    report.add_argument("--at", help="judge targets and checks at this instant (ISO 8601)")
+    report.add_argument(
+        "--customers", type=int, help="customers in the period, for a rate per 1,000"
+    )
+    report.add_argument(
+        "--fail-at",
+        default="minor",
+        choices=[s.value for s in FindingSeverity if s is not FindingSeverity.INFO],
+        help="the lowest severity that fails a principle (default minor)",
+    )
+    report.add_argument("--strict", action="store_true", help="exit 1 when a principle fails")
+    report.add_argument("--quiet", action="store_true", help="print nothing; exit code only")
+    report.set_defaults(handler=_report)
     add_import_export(commands)  # iso10002 import, iso10002 export
     return parser
 

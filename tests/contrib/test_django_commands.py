@@ -197,3 +197,57 @@ def test_a_missing_or_bad_profile_is_refused(
         profile.write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=words):
         run("iso10002_report", "--profile", str(profile))
+
+
+# --- iso10002_report --period: the management review ---------------------------------------
+
+
+def test_with_a_period_the_report_writes_the_management_review(
+    complaints: DjangoStore, tmp_path: Path
+) -> None:
+    page, table = tmp_path / "q1.html", tmp_path / "q1.csv"
+    text = run("iso10002_report", "--period", "2026Q1", "--out", str(page), "--out", str(table))
+    assert text.splitlines()[0] == (
+        "2026Q1: 3 received, 1 closed, 2 open at the end; conformance FAILED"
+    )
+    assert f"wrote {page}" in text
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg ") == 5  # the settings' FCA policy: the SLA chart too
+    assert "fca.disp.standard" in html
+    assert table.read_text(encoding="utf-8").startswith("section,figure,value")
+
+
+def test_the_review_is_made_at_the_configured_now(complaints: DjangoStore) -> None:
+    data = json.loads(run("iso10002_report", "--period", "2026Q1", "--json"))
+    assert data["generated_at"] == NOW.isoformat()
+    assert data["at"] == NOW.isoformat()  # the quarter is still running
+    assert data["period"]["start"] == "2026-01-01T00:00:00+00:00"  # Europe/London in winter
+    assert data["conformance"]["complaints_checked"] == 3
+    assert data["conformance"]["integrity_problems"] == 0
+
+
+def test_the_review_fails_strict_when_a_principle_fails(
+    complaints: DjangoStore, tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError, match="principles failed: ") as failed:
+        run("iso10002_report", "--period", "2026Q1", "--strict", "--out", str(tmp_path / "r.html"))
+    assert failed.value.returncode == 1
+    assert (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--out", "r.html"], "--out needs --period"),
+        (["--period", "summer"], "is not a period"),
+        (["--period", "2026Q1", "--out", "r.pdf"], "cannot tell the format"),
+        (["--period", "2026Q1", "--zone", "Mars/Olympus"], "Mars/Olympus"),
+    ],
+)
+def test_bad_review_options_are_refused(
+    complaints: DjangoStore, tmp_path: Path, argv: list[str], words: str
+) -> None:
+    argv = [str(tmp_path / a) if a.startswith("r.") else a for a in argv]
+    with pytest.raises(CommandError, match=words):
+        run("iso10002_report", *argv)
+    assert not list(tmp_path.iterdir())

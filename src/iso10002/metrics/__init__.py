@@ -3,6 +3,7 @@
 This package only re-exports; each name lives in its own module.
 """
 
+from iso10002.metrics.charts import bar_chart, histogram, line_chart, pareto_chart
 from iso10002.metrics.dimensions import DIMENSIONS, Dimension, dimension
 from iso10002.metrics.exports import CFPB_EXPORT_COLUMNS, export_cfpb
 from iso10002.metrics.figures import RootCauseShare, SatisfactionSummary, SlaCompliance, TrendPoint
@@ -21,6 +22,17 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
+from iso10002.metrics.report import (
+    RESOLUTION_BANDS,
+    ConformanceSummary,
+    KeyFigure,
+    ManagementReview,
+    ReviewFormat,
+    management_review,
+    review_format,
+    review_store,
+    write_review,
+)
 from iso10002.metrics.returns import (
     ASIC_IDR_COLUMNS,
     FCA_RETURN_COLUMNS,
@@ -51,11 +63,13 @@ __all__ = [
     "CLOSED_WITHIN",
     "DIMENSIONS",
     "FCA_RETURN_COLUMNS",
+    "RESOLUTION_BANDS",
     "AsicIdrRow",
     "Assessment",
     "Choice",
     "Column",
     "ComplainantColumns",
+    "ConformanceSummary",
     "DateColumn",
     "Dimension",
     "DurationAccumulator",
@@ -64,10 +78,13 @@ __all__ = [
     "FcaReturnRow",
     "ImportMapping",
     "ImportReport",
+    "KeyFigure",
+    "ManagementReview",
     "MetricSummary",
     "Period",
     "Resolution",
     "Response",
+    "ReviewFormat",
     "RootCauseShare",
     "RowProblem",
     "RowRefused",
@@ -78,12 +95,20 @@ __all__ = [
     "asic_idr_rows",
     "asic_reporting_period",
     "asic_submission_window",
+    "bar_chart",
     "breakdown",
     "dimension",
     "export_cfpb",
     "fca_reporting_period",
     "fca_return",
+    "histogram",
     "import_complaints",
+    "line_chart",
+    "management_review",
+    "pareto_chart",
+    "review_format",
+    "review_store",
     "summarize",
     "write_asic_idr_csv",
+    "write_review",
 ]

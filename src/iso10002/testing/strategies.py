@@ -223,7 +223,10 @@ def received_events(
         ...     assert value.complaint_id.startswith("C-")
         >>> check()
     """
-    ids = complaint_id or st.text(string.ascii_uppercase + string.digits, min_size=4, max_size=12)
+    ids = complaint_id
+    if ids is None:
+        ids = st.text(string.ascii_uppercase + string.digits, min_size=4, max_size=12)
+    # Not `at or instants()`: the truth of a strategy is a mistake hypothesis warns about.
     return st.tuples(at if at is not None else instants(), ids).flatmap(
         lambda pair: records(Received, at=pair[0], complaint_id=f"C-{pair[1]}")
     )
