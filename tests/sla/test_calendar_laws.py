@@ -122,7 +122,14 @@ def test_business_days_land_on_business_days(cal: BusinessCalendar, t: datetime,
     start_day = cal.local(t).date()
     assert cal.is_business_day(cal.local(day).date()) or cal.local(day).date() > start_day
     if n > 0:
-        assert cal.add_business_days(t, n, at="close") > cal.add_business_days(t, n - 1, at="close")
+        later = cal.add_business_days(t, n, at="close")
+        earlier = cal.add_business_days(t, n - 1, at="close")
+        if n == 1 and not cal.is_business_day(start_day):
+            # Day 0 of a holiday start is the next business day, which is also the first
+            # business day after the start's date (DISP 1.5.1R's counting).
+            assert later == earlier
+        else:
+            assert later > earlier
 
 
 def _brute_force(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
