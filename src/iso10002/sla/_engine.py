@@ -32,7 +32,16 @@ import attrs
 from iso10002.errors import ConfigurationError, ValidationError
 from iso10002.sla.hours import Closure, DayOverride, HolidaySource, WeeklyHours
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "Engine", "NonBusinessDay", "from_micros", "to_micros"]
+__all__ = [
+    "DAY_NAMES",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MONTH_NAMES",
+    "Engine",
+    "NonBusinessDay",
+    "from_micros",
+    "to_micros",
+]
 
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,6 +55,11 @@ _YEAR_STARTS = [
 ]
 _LOW, _HIGH = _YEAR_STARTS[0], _YEAR_STARTS[-1]
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# How explanations name days and months: English, as the rest of their words (strftime
+# would follow the process's locale, and costs microseconds a field).
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MAX_REMEMBERED = 1 << 16
 _DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -132,13 +146,14 @@ class _Chunk:
 class _Days:
     """One local year: business dates (as ordinals) with their open and close instants."""
 
-    __slots__ = ("closes", "irregular", "off", "opens", "ordinals")
+    __slots__ = ("closes", "irregular", "off", "off_ordinals", "opens", "ordinals")
 
     def __init__(self) -> None:
         self.ordinals: list[int] = []
         self.opens: list[int] = []
         self.closes: list[int] = []
-        self.off: list[NonBusinessDay] = []
+        self.off: list[NonBusinessDay] = []  # in date order, with their ordinals beside
+        self.off_ordinals: list[int] = []
         self.irregular: set[int] = set()  # dates with a UTC offset change (DST)
 
 
@@ -162,6 +177,16 @@ class Engine:
         self._days: dict[int, _Days] = {}
         self._holiday_years: dict[int, dict[date, str]] = {}
         self._lock = threading.Lock()
+        # Answers that depend on a local date only ("close of business on the 3rd business
+        # day after"), keyed by (date ordinal, n, time of day): complaints arrive many a
+        # day, so bulk evaluation asks each one again and again.
+        self.day_times: dict[tuple[int, int, str], datetime] = {}
+
+    def remember(self, key: tuple[int, int, str], value: datetime) -> None:
+        """Keep one answer in :attr:`day_times` (bounded: forgets all past a limit)."""
+        if len(self.day_times) >= _MAX_REMEMBERED:
+            self.day_times.clear()
+        self.day_times[key] = value
 
     # --- compilation ----------------------------------------------------------------------
 
@@ -208,6 +233,7 @@ class Engine:
                         days.closes.append(own[-1][1])
                     elif off is not None:
                         days.off.append(off)
+                        days.off_ordinals.append(ordinal)
                 current += timedelta(days=1)
             lo, hi = _YEAR_STARTS[year - MIN_YEAR], _YEAR_STARTS[year - MIN_YEAR + 1]
             merged: list[tuple[int, int]] = []
@@ -436,6 +462,9 @@ class Engine:
 
     def non_business_days(self, first: date, last: date) -> list[NonBusinessDay]:
         found: list[NonBusinessDay] = []
+        lo, hi = first.toordinal(), last.toordinal()
         for year in range(first.year, last.year + 1):
-            found.extend(d for d in self.days(year).off if first <= d.day <= last)
+            days = self.days(year)
+            start = bisect_left(days.off_ordinals, lo)
+            found.extend(days.off[start : bisect_right(days.off_ordinals, hi, start)])
         return found

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from iso10002.errors import Iso10002Error
 from iso10002.model import Complaint
+from iso10002.sla._engine import DAY_NAMES, MONTH_NAMES
 from iso10002.sla.durations import ClockKind, Duration
 from iso10002.sla.policy import (
     Milestone,
@@ -26,8 +27,16 @@ __all__ = ["Evaluator", "when"]
 
 
 def when(value: datetime) -> str:
-    """``Wed 23 Dec 2026 16:40``: how explanations write an instant (local time)."""
-    return f"{value:%a} {value.day} {value:%b %Y %H:%M}"
+    """``Wed 23 Dec 2026 16:40``: how explanations write an instant (local time).
+
+    Examples:
+        >>> when(datetime(2026, 12, 23, 16, 40))
+        'Wed 23 Dec 2026 16:40'
+    """
+    return (
+        f"{DAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} "
+        f"{value.year} {value.hour:02d}:{value.minute:02d}"
+    )
 
 
 def _ratio(part: timedelta, whole: timedelta) -> float:
@@ -78,19 +87,19 @@ class Evaluator:
         return self._known(c.closed_at)
 
     def _met(self, target: Target) -> datetime | None:
-        found = [m for m in map(self.milestone, target.milestones) if m is not None]
-        return min(found) if found else None
+        first = None
+        for milestone in target.milestones:
+            met = self.milestone(milestone)
+            if met is not None and (first is None or met < first):
+                first = met
+        return first
 
     def _stopped(self) -> datetime | None:
-        found = [
-            t
-            for t in (
-                self._known(self.complaint.withdrawn_at),
-                self._known(self.complaint.closed_at),
-            )
-            if t is not None
-        ]
-        return min(found) if found else None
+        withdrawn = self._known(self.complaint.withdrawn_at)
+        closed = self._known(self.complaint.closed_at)
+        if withdrawn is None or closed is None:
+            return closed if withdrawn is None else withdrawn
+        return min(withdrawn, closed)
 
     # --- words ----------------------------------------------------------------------------
 
@@ -148,14 +157,16 @@ class Evaluator:
             rule=target.rule,
         )
 
-    def _not_applicable(self, target: Target, why: str, **kwargs: datetime | None) -> TargetStatus:
+    def _not_applicable(
+        self, target: Target, why: str | Callable[[], str], **kwargs: datetime | None
+    ) -> TargetStatus:
         return self._status(
             target,
             TargetState.NOT_APPLICABLE,
             due=kwargs.get("due"),
             met_at=None,
             head="",
-            tail=lambda: f"not applicable: {why}",
+            tail=lambda: f"not applicable: {why() if callable(why) else why}",
         )
 
     # --- the kinds of target --------------------------------------------------------------
@@ -231,10 +242,13 @@ class Evaluator:
         if target.waived_by_early_resolution:
             early = self.resolved_early()
             if early is not None and early.met_at is not None:
+                resolved: datetime = early.met_at
                 return self._not_applicable(
                     target,
-                    f"resolved early, {when(self.calendar.local(early.met_at))}, so its "
-                    "time limit does not apply",
+                    lambda: (
+                        f"resolved early, {when(self.calendar.local(resolved))}, so its "
+                        "time limit does not apply"
+                    ),
                 )
         anchor = self.complaint.received_at
         kind = target.duration.clock

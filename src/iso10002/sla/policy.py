@@ -292,6 +292,9 @@ class SlaEvaluation:
         return min(dues) if dues else None
 
 
+_MAX_CHOICES = 4096  # cached target selections per policy
+
+
 def _share(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
         raise ConfigurationError(f"at_risk_share: expected a share in (0, 1], got {value!r}")
@@ -337,6 +340,23 @@ class SlaPolicy:
     lifecycle_rules: LifecycleRules = LifecycleRules()
     retention: Duration | None = None
     source: PolicySource | None = None
+    # Prepared once per policy, for bulk evaluation: the clock of a complaint without
+    # pauses (every complaint under a regulatory preset), and the targets chosen per
+    # (type, severity, category, urgency), which is all a plain Applies selector reads.
+    _steady_clock: SlaClock = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _chosen: dict[tuple[object, ...], tuple[Target, ...]] | None = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+
+    @_steady_clock.default
+    def _prepare_clock(self) -> SlaClock:
+        return SlaClock(self.calendar, (), self.lifecycle_rules.clock_pausable)
+
+    @_chosen.default
+    def _prepare_choices(self) -> dict[tuple[object, ...], tuple[Target, ...]] | None:
+        # A host's own Applies subclass may read other fields: choose afresh every time.
+        plain = all(type(target.applies) is Applies for target in self.targets)
+        return {} if plain else None
 
     def targets_for(self, complaint: Complaint) -> tuple[Target, ...]:
         """For each target name, the first target whose selector matches ``complaint``.
@@ -348,6 +368,23 @@ class SlaPolicy:
             >>> [t.name for t in policy.targets_for(complaint_in("received"))]
             ['acknowledge', 'early_resolution', 'final_response', 'referral_window']
         """
+        memo = self._chosen
+        if memo is None:
+            return self._choose(complaint)
+        key = (
+            complaint.complaint_type,
+            complaint.severity,
+            complaint.classification.category,
+            complaint.urgent,
+        )
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _MAX_CHOICES:  # a host with endless categories: start again
+                memo.clear()
+            found = memo[key] = self._choose(complaint)
+        return found
+
+    def _choose(self, complaint: Complaint) -> tuple[Target, ...]:
         chosen: dict[str, Target] = {}
         for target in self.targets:
             if target.name not in chosen and target.applies.matches(complaint):
@@ -356,9 +393,9 @@ class SlaPolicy:
 
     def clock_for(self, complaint: Complaint) -> SlaClock:
         """The complaint's SLA clock: its pauses when the policy allows pauses, else none."""
-        return SlaClock.for_complaint(
-            self.calendar, complaint, pausable=self.lifecycle_rules.clock_pausable
-        )
+        if not complaint.pauses or not self._steady_clock.pausable:
+            return self._steady_clock
+        return SlaClock.for_complaint(self.calendar, complaint, pausable=True)
 
     def evaluate(
         self,
