@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -59,7 +59,6 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 # would follow the process's locale, and costs microseconds a field).
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MAX_REMEMBERED = 1 << 16
 _DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -78,7 +77,7 @@ def _not_aware(value: object, name: str) -> str:
     return f"{name}: expected a timezone-aware datetime, got {type(value).__name__}"
 
 
-def from_micros(us: int, zone: ZoneInfo) -> datetime:
+def from_micros(us: int, zone: tzinfo) -> datetime:
     """The aware datetime, in ``zone``, of an instant in microseconds since 1970 UTC."""
     seconds, micro = divmod(us, _SECOND)
     whole = datetime.fromtimestamp(seconds, zone)
@@ -118,9 +117,10 @@ class NonBusinessDay:
 class _Chunk:
     """One UTC year: merged working intervals and cumulative business time."""
 
-    __slots__ = ("cum", "cum_end", "ends", "starts", "total")
+    __slots__ = ("cum", "cum_end", "ends", "high", "low", "starts", "total")
 
-    def __init__(self, pieces: list[tuple[int, int]]) -> None:
+    def __init__(self, pieces: list[tuple[int, int]], low: int = 0, high: int = 0) -> None:
+        self.low, self.high = low, high  # the UTC year it covers: [low, high)
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.cum: list[int] = []
@@ -174,19 +174,10 @@ class Engine:
         self.overrides = {o.day: o for o in overrides}
         self.closures = sorted((to_micros(c.start), to_micros(c.end), c.reason) for c in closures)
         self._chunks: dict[int, _Chunk] = {}
+        self._recent = _Chunk([])  # the year the latest query was in: most queries stay there
         self._days: dict[int, _Days] = {}
         self._holiday_years: dict[int, dict[date, str]] = {}
         self._lock = threading.Lock()
-        # Answers that depend on a local date only ("close of business on the 3rd business
-        # day after"), keyed by (date ordinal, n, time of day): complaints arrive many a
-        # day, so bulk evaluation asks each one again and again.
-        self.day_times: dict[tuple[int, int, str], datetime] = {}
-
-    def remember(self, key: tuple[int, int, str], value: datetime) -> None:
-        """Keep one answer in :attr:`day_times` (bounded: forgets all past a limit)."""
-        if len(self.day_times) >= _MAX_REMEMBERED:
-            self.day_times.clear()
-        self.day_times[key] = value
 
     # --- compilation ----------------------------------------------------------------------
 
@@ -247,7 +238,7 @@ class Engine:
                 else:
                     merged.append((start, end))
             self._days[year] = days
-            self._chunks[year] = _Chunk(merged)
+            self._chunks[year] = _Chunk(merged, lo, hi)
 
     def _regular_offsets(self, first: int, last: int) -> dict[int, int | None]:
         """For local date ordinals ``first``..``last``: the UTC offset (microseconds) when
@@ -395,9 +386,13 @@ class Engine:
         """Signed business time from ``a`` to ``b``."""
         if a > b:
             return -self.between(b, a)
+        chunk = self._recent
+        if chunk.low <= a and b < chunk.high:
+            return chunk.business(b) - chunk.business(a)
         ya, yb = year_of(a), year_of(b)
         ca = self.chunk(ya)
         if ya == yb:
+            self._recent = ca
             return ca.business(b) - ca.business(a)
         total = ca.total - ca.business(a) + self.chunk(yb).business(b)
         for year in range(ya + 1, yb):

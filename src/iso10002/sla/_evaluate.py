@@ -7,12 +7,21 @@ instant, so evaluating at an earlier instant replays what was known then.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from iso10002.errors import Iso10002Error
 from iso10002.model import Complaint
-from iso10002.sla._engine import DAY_NAMES, MONTH_NAMES
-from iso10002.sla.durations import ClockKind, Duration
+from iso10002.sla._engine import DAY_NAMES, MONTH_NAMES, from_micros, to_micros
+from iso10002.sla.calendar import BusinessCalendar
+from iso10002.sla.durations import (
+    BusinessDays,
+    CalendarDays,
+    ClockKind,
+    Duration,
+    LaterOf,
+    Months,
+    Weeks,
+)
 from iso10002.sla.policy import (
     Milestone,
     SlaPolicy,
@@ -23,7 +32,10 @@ from iso10002.sla.policy import (
     span_words,
 )
 
-__all__ = ["Evaluator", "when"]
+__all__ = ["Evaluator", "Plan", "when"]
+
+_UTC = timezone.utc
+_MAX_DUES = 1 << 14  # deadlines remembered per target, by local date of the anchor
 
 
 def when(value: datetime) -> str:
@@ -39,10 +51,77 @@ def when(value: datetime) -> str:
     )
 
 
-def _ratio(part: timedelta, whole: timedelta) -> float:
-    if whole <= timedelta(0):
+def _ratio(part: int, whole: int) -> float:
+    """The share of a budget used, both in microseconds (as ``timedelta / timedelta``)."""
+    if whole <= 0:
         return 1.0 if part >= whole else 0.0
     return max(0.0, part / whole)
+
+
+def _micros(amount: timedelta) -> int:
+    return (amount.days * 86_400 + amount.seconds) * 1_000_000 + amount.microseconds
+
+
+def _delta(us: int) -> timedelta:
+    return timedelta(0, 0, us)
+
+
+def _by_date(duration: Duration) -> bool:
+    """Whether ``duration``'s deadline depends on the local date of its anchor only."""
+    kind = type(duration)
+    if kind is BusinessDays:
+        return duration.at_close or duration.end_of_day  # type: ignore[attr-defined, no-any-return]
+    if kind is CalendarDays or kind is Weeks or kind is Months:
+        return duration.end_of_day  # type: ignore[attr-defined, no-any-return]
+    if kind is LaterOf:
+        return _by_date(duration.first) and _by_date(duration.second)  # type: ignore[attr-defined]
+    return False
+
+
+class Plan:
+    """A target prepared once per policy for evaluation in bulk.
+
+    It keeps what each evaluation reads (stage, clock, milestones) and computes its
+    deadlines in microseconds too. A deadline that depends on the anchor's local date only
+    (close of business on the 3rd business day after it, the end of the 15th business day)
+    is remembered per date: complaints arrive many a day.
+    """
+
+    __slots__ = (
+        "_dues",
+        "business",
+        "by_date",
+        "duration",
+        "kind",
+        "milestones",
+        "stage",
+        "target",
+    )
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.stage = target.stage
+        self.duration = target.duration
+        self.kind = target.duration.clock
+        self.business = self.kind is ClockKind.BUSINESS
+        self.milestones = target.milestones
+        self.by_date = _by_date(target.duration)
+        self._dues: dict[int, tuple[datetime, int]] = {}
+
+    def due(self, calendar: BusinessCalendar, anchor: datetime) -> tuple[datetime, int]:
+        """The duration's deadline from ``anchor`` (no pauses), and it in microseconds."""
+        if not self.by_date:
+            due = self.duration.due(calendar, anchor)
+            return due, to_micros(due)
+        day = anchor.astimezone(calendar.tz).toordinal()
+        found = self._dues.get(day)
+        if found is None:
+            due = self.duration.due(calendar, anchor)
+            found = (due, to_micros(due))
+            if len(self._dues) >= _MAX_DUES:
+                self._dues.clear()
+            self._dues[day] = found
+        return found
 
 
 class Evaluator:
@@ -54,18 +133,36 @@ class Evaluator:
         complaint: Complaint,
         at: datetime,
         explain: bool,
-        targets: tuple[Target, ...] = (),
+        plans: tuple[Plan, ...] = (),
     ):
         self.policy = policy
-        self.targets = targets
+        self.plans = plans
         self.complaint = complaint
         self.at = at
         self.explain = explain
         self.calendar = policy.calendar
         self.clock = policy.clock_for(complaint)
         self.ignored_pauses = 0 if self.clock.pausable else len(complaint.pauses)
-        self._early: TargetStatus | None = None
+        self._early: datetime | None = None  # when the early-resolution target was met
         self._early_done = False
+        # Deadline arithmetic runs on microseconds since 1970 UTC: no time zone on the way.
+        self._engine = policy.calendar._engine
+        self._steady = not self.clock.pauses
+        self._at = to_micros(at)
+
+    def _due(self, plan: Plan, anchor: datetime) -> tuple[datetime, int]:
+        """``plan``'s deadline from ``anchor``, pushed out by the clock's pauses."""
+        if self._steady:
+            return plan.due(self.calendar, anchor)
+        due = self.clock.due(anchor, plan.duration, self.at)
+        return due, to_micros(due)
+
+    def _span(self, a: int, b: int, business: bool) -> int:
+        """SLA time from ``a`` to ``b`` (microseconds, signed), pauses excluded."""
+        if self._steady:
+            return self._engine.between(a, b) if business else b - a
+        kind = ClockKind.BUSINESS if business else ClockKind.ELAPSED
+        return _micros(self.clock.elapsed(from_micros(a, _UTC), from_micros(b, _UTC), kind))
 
     def _local(self, value: datetime) -> datetime:
         return value if value.tzinfo is self.calendar.tz else self.calendar.local(value)
@@ -86,7 +183,7 @@ class Evaluator:
             return self._known(c.final_response_at)
         return self._known(c.closed_at)
 
-    def _met(self, target: Target) -> datetime | None:
+    def _met(self, target: Target | Plan) -> datetime | None:
         first = None
         for milestone in target.milestones:
             met = self.milestone(milestone)
@@ -171,28 +268,30 @@ class Evaluator:
 
     # --- the kinds of target --------------------------------------------------------------
 
-    def status(self, target: Target) -> TargetStatus:
-        """Judge ``target``; a computation the calendar cannot do is reported, not raised."""
+    def status(self, plan: Plan) -> TargetStatus:
+        """Judge ``plan``'s target; a computation the calendar cannot do is reported."""
+        stage = plan.stage
         try:
-            if target.stage is Stage.UPDATE:
-                return self._update(target)
-            if target.stage is Stage.REFERRAL_WINDOW:
-                return self._referral(target)
-            if target.stage is Stage.EARLY_RESOLUTION:
-                status = self._early_resolution(target)
+            if stage is Stage.UPDATE:
+                return self._update(plan.target)
+            if stage is Stage.REFERRAL_WINDOW:
+                return self._referral(plan.target)
+            if stage is Stage.EARLY_RESOLUTION:
+                status = self._early_resolution(plan)
                 self._early_done = True
-                self._early = status if status.state is TargetState.MET else None
+                self._early = status.met_at if status.state is TargetState.MET else None
                 return status
-            return self._deadline(target)
+            return self._deadline(plan)
         except Iso10002Error as exc:
-            return self._not_applicable(target, f"could not be evaluated ({exc})")
+            return self._not_applicable(plan.target, f"could not be evaluated ({exc})")
 
-    def _early_resolution(self, target: Target) -> TargetStatus:
+    def _early_resolution(self, plan: Plan) -> TargetStatus:
+        target = plan.target
         anchor = self.complaint.received_at
-        due = self.clock.due(anchor, target.duration, self.at)
+        due, due_us = self._due(plan, anchor)
         head = self._head(target, "received", "receipt", anchor, due)
-        met = self._met(target)
-        if met is not None and met <= due:
+        met = self._met(plan)
+        if met is not None and to_micros(met) <= due_us:
             return self._status(
                 target,
                 TargetState.MET,
@@ -202,7 +301,7 @@ class Evaluator:
                 tail=lambda: f"resolved {when(self.calendar.local(met))}",
                 anchor=anchor,
             )
-        if met is not None or self.at > due:
+        if met is not None or self._at > due_us:
             return self._status(
                 target,
                 TargetState.NOT_APPLICABLE,
@@ -212,7 +311,7 @@ class Evaluator:
                 tail="not resolved by then: the standard time limits apply",
                 anchor=anchor,
             )
-        remaining = self.clock.elapsed(self.at, due, target.duration.clock)
+        remaining = _delta(self._span(self._at, due_us, plan.business))
         return self._status(
             target,
             TargetState.PENDING,
@@ -224,25 +323,27 @@ class Evaluator:
             anchor=anchor,
         )
 
-    def resolved_early(self) -> TargetStatus | None:
-        """The early-resolution status when that target was met, else ``None``."""
+    def resolved_early(self) -> datetime | None:
+        """When the early-resolution target was met (resolved in time), else ``None``."""
         if not self._early_done:
             self._early_done = True
-            for target in self.targets:
-                if target.stage is Stage.EARLY_RESOLUTION:
-                    status = self._early_resolution(target)
-                    if status.state is TargetState.MET:
-                        self._early = status
+            for plan in self.plans:
+                if plan.stage is Stage.EARLY_RESOLUTION:
+                    # As _early_resolution judges it, without building its status.
+                    due_us = self._due(plan, self.complaint.received_at)[1]
+                    met = self._met(plan)
+                    if met is not None and to_micros(met) <= due_us:
+                        self._early = met
                     break
         return self._early
 
-    def _deadline(self, target: Target) -> TargetStatus:
+    def _deadline(self, plan: Plan) -> TargetStatus:
+        target = plan.target
         if target.after_holding_response and self.milestone(Milestone.HOLDING_RESPONSE) is None:
             return self._not_applicable(target, "applies once a holding response has been sent")
         if target.waived_by_early_resolution:
-            early = self.resolved_early()
-            if early is not None and early.met_at is not None:
-                resolved: datetime = early.met_at
+            resolved = self.resolved_early()
+            if resolved is not None:
                 return self._not_applicable(
                     target,
                     lambda: (
@@ -251,14 +352,16 @@ class Evaluator:
                     ),
                 )
         anchor = self.complaint.received_at
-        kind = target.duration.clock
-        due = self.clock.due(anchor, target.duration, self.at)
+        business = plan.business
+        due, due_us = self._due(plan, anchor)
         head = self._head(target, "received", "receipt", anchor, due)
-        budget = self.clock.elapsed(anchor, due, kind)
-        met = self._met(target)
+        start, at = to_micros(anchor), self._at
+        budget = self._span(start, due_us, business)
+        met = self._met(plan)
         if met is not None:
-            share = _ratio(self.clock.elapsed(anchor, met, kind), budget)
-            if met <= due:
+            met_us = to_micros(met)
+            share = _ratio(self._span(start, met_us, business), budget)
+            if met_us <= due_us:
                 return self._status(
                     target,
                     TargetState.MET,
@@ -272,7 +375,7 @@ class Evaluator:
             met_late: datetime = met
 
             def late() -> str:
-                over = span_words(self.clock.elapsed(due, met_late, kind), kind)
+                over = span_words(_delta(self._span(due_us, met_us, business)), plan.kind)
                 return f"met late, {when(self.calendar.local(met_late))}, {over} after the deadline"
 
             return self._status(
@@ -286,7 +389,7 @@ class Evaluator:
                 anchor=anchor,
             )
         stopped = self._stopped()
-        if stopped is not None and stopped <= due:
+        if stopped is not None and to_micros(stopped) <= due_us:
             return self._status(
                 target,
                 TargetState.NOT_APPLICABLE,
@@ -299,21 +402,21 @@ class Evaluator:
                 ),
                 anchor=anchor,
             )
-        share = _ratio(self.clock.elapsed(anchor, self.at, kind), budget)
-        if self.at > due:
-            over = self.clock.elapsed(due, self.at, kind)
+        share = _ratio(self._span(start, at, business), budget)
+        if at > due_us:
+            over = _delta(self._span(due_us, at, business))
             return self._status(
                 target,
                 TargetState.BREACHED,
                 due=due,
                 met_at=None,
                 head=head,
-                tail=lambda: f"breached: not done, {span_words(over, kind)} overdue",
+                tail=lambda: f"breached: not done, {span_words(over, plan.kind)} overdue",
                 remaining=-over,
                 share=share,
                 anchor=anchor,
             )
-        remaining = self.clock.elapsed(self.at, due, kind)
+        remaining = _delta(self._span(at, due_us, business))
         if share >= self.policy.at_risk_share:
             return self._status(
                 target,
@@ -322,7 +425,8 @@ class Evaluator:
                 met_at=None,
                 head=head,
                 tail=lambda: (
-                    f"at risk: {share:.0%} of the time used, {span_words(remaining, kind)} left"
+                    f"at risk: {share:.0%} of the time used, "
+                    f"{span_words(remaining, plan.kind)} left"
                 ),
                 remaining=remaining,
                 share=share,
@@ -334,7 +438,7 @@ class Evaluator:
             due=due,
             met_at=None,
             head=head,
-            tail=lambda: f"pending, {span_words(remaining, kind)} left",
+            tail=lambda: f"pending, {span_words(remaining, plan.kind)} left",
             remaining=remaining,
             share=share,
             anchor=anchor,
@@ -388,8 +492,8 @@ class Evaluator:
             if self.explain
             else ""
         )
-        budget = self.clock.elapsed(previous, due, kind)
-        share = _ratio(self.clock.elapsed(previous, self.at, kind), budget)
+        budget = _micros(self.clock.elapsed(previous, due, kind))
+        share = _ratio(_micros(self.clock.elapsed(previous, self.at, kind)), budget)
         remaining = self.clock.elapsed(self.at, due, kind)
         if missed is not None or self.at > due:
             first = missed if missed is not None else due

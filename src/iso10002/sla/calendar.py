@@ -344,29 +344,20 @@ class BusinessCalendar:
             '2026-04-27T23:59:59.999999+01:00'
         """
         _whole_days(n)
-        engine = self._engine
-        zone = engine.zone
-        local = _aware(start).astimezone(zone)
-        if at != "same_time":  # the answer depends on the local date only: remembered
-            key = (local.toordinal(), n, at)
-            found = engine.day_times.get(key)
-            if found is None:
-                found = self._business_day_at(local, n, at)
-                engine.remember(key, found)
-            return found
-        ordinal, _, _, regular = engine.business_day(local.toordinal(), local.year, n)
-        if ordinal == local.toordinal():
-            return local  # the start's own date: the start itself, even in a fold
-        if regular:  # that wall time exists once on the day: plain wall arithmetic
-            return local + timedelta(days=ordinal - local.toordinal())
-        wall = datetime.combine(date.fromordinal(ordinal), local.time())
-        return from_micros(engine.localise(wall, opening=True), zone)
-
-    def _business_day_at(self, local: datetime, n: int, at: DayTime) -> datetime:
         zone = self._engine.zone
-        ordinal, opens, closes, _ = self._engine.business_day(local.toordinal(), local.year, n)
+        local = _aware(start).astimezone(zone)
+        ordinal, opens, closes, regular = self._engine.business_day(
+            local.toordinal(), local.year, n
+        )
         if at == "close":
             return from_micros(closes, zone)
+        if at == "same_time":
+            if ordinal == local.toordinal():
+                return local  # the start's own date: the start itself, even in a fold
+            if regular:  # that wall time exists once on the day: plain wall arithmetic
+                return local + timedelta(days=ordinal - local.toordinal())
+            wall = datetime.combine(date.fromordinal(ordinal), local.time())
+            return from_micros(self._engine.localise(wall, opening=True), zone)
         if at == "open":
             return from_micros(opens, zone)
         if at == "end_of_day":

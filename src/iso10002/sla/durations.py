@@ -342,7 +342,17 @@ class Weeks:
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return date(year, month, day.day)
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def _months_due(calendar: BusinessCalendar, anchor: datetime, n: int, end: bool) -> datetime:
+    local = calendar.local(anchor)
+    days = (_add_months(local.date(), n) - local.date()).days
+    if end:
+        return calendar.end_of_day(local, days)
+    return calendar.add_calendar_days(local, days)
 
 
 @attrs.frozen
@@ -369,11 +379,7 @@ class Months:
 
     def due(self, calendar: BusinessCalendar, anchor: datetime) -> datetime:
         """The anchor's local date plus ``n`` months (clamped), same wall time or day end."""
-        local = calendar.local(anchor)
-        days = (_add_months(local.date(), self.n) - local.date()).days
-        if self.end_of_day:
-            return calendar.end_of_day(local, days)
-        return calendar.add_calendar_days(local, days)
+        return _months_due(calendar, anchor, self.n, self.end_of_day)
 
     def describe(self, anchor: str = "receipt") -> str:
         """E.g. "6 months after the final response"."""
@@ -401,7 +407,7 @@ class Years:
 
     def due(self, calendar: BusinessCalendar, anchor: datetime) -> datetime:
         """The anchor plus ``12 * n`` months."""
-        return Months(12 * self.n).due(calendar, anchor)
+        return _months_due(calendar, anchor, 12 * self.n, False)
 
     def describe(self, anchor: str = "receipt") -> str:
         """E.g. "3 years after receipt"."""

@@ -343,17 +343,28 @@ class SlaPolicy:
     # Prepared once per policy, for bulk evaluation: the clock of a complaint without
     # pauses (every complaint under a regulatory preset), and the targets chosen per
     # (type, severity, category, urgency), which is all a plain Applies selector reads.
+    # Each target is compiled into a Plan (its deadlines in microseconds, remembered per
+    # date where only the date matters), and the stages asked for are filtered once per
+    # (plans, stages).
     _steady_clock: SlaClock = attrs.field(init=False, eq=False, hash=False, repr=False)
-    _chosen: dict[tuple[object, ...], tuple[Target, ...]] | None = attrs.field(
+    _plans: tuple[Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _chosen: dict[tuple[object, ...], tuple[Plan, ...]] | None = attrs.field(
         init=False, eq=False, hash=False, repr=False
     )
+    _selected: dict[
+        tuple[tuple[Plan, ...], frozenset[Stage] | None], tuple[tuple[Plan, ...], bool]
+    ] = attrs.field(init=False, eq=False, hash=False, repr=False, factory=dict)
 
     @_steady_clock.default
     def _prepare_clock(self) -> SlaClock:
         return SlaClock(self.calendar, (), self.lifecycle_rules.clock_pausable)
 
+    @_plans.default
+    def _prepare_plans(self) -> tuple[Plan, ...]:
+        return tuple(Plan(target) for target in self.targets)
+
     @_chosen.default
-    def _prepare_choices(self) -> dict[tuple[object, ...], tuple[Target, ...]] | None:
+    def _prepare_choices(self) -> dict[tuple[object, ...], tuple[Plan, ...]] | None:
         # A host's own Applies subclass may read other fields: choose afresh every time.
         plain = all(type(target.applies) is Applies for target in self.targets)
         return {} if plain else None
@@ -368,6 +379,9 @@ class SlaPolicy:
             >>> [t.name for t in policy.targets_for(complaint_in("received"))]
             ['acknowledge', 'early_resolution', 'final_response', 'referral_window']
         """
+        return tuple(plan.target for plan in self._plans_for(complaint))
+
+    def _plans_for(self, complaint: Complaint) -> tuple[Plan, ...]:
         memo = self._chosen
         if memo is None:
             return self._choose(complaint)
@@ -384,12 +398,29 @@ class SlaPolicy:
             found = memo[key] = self._choose(complaint)
         return found
 
-    def _choose(self, complaint: Complaint) -> tuple[Target, ...]:
-        chosen: dict[str, Target] = {}
-        for target in self.targets:
+    def _choose(self, complaint: Complaint) -> tuple[Plan, ...]:
+        chosen: dict[str, Plan] = {}
+        for plan in self._plans:
+            target = plan.target
             if target.name not in chosen and target.applies.matches(complaint):
-                chosen[target.name] = target
+                chosen[target.name] = plan
         return tuple(chosen.values())
+
+    def _select(
+        self, plans: tuple[Plan, ...], wanted: frozenset[Stage] | None
+    ) -> tuple[tuple[Plan, ...], bool]:
+        """The plans of the ``wanted`` stages, and whether retention is wanted too."""
+        key = (plans, wanted)
+        found = self._selected.get(key)
+        if found is None:
+            found = (
+                tuple(p for p in plans if wanted is None or p.stage in wanted),
+                self.retention is not None and (wanted is None or Stage.RETENTION in wanted),
+            )
+            if len(self._selected) >= _MAX_CHOICES:
+                self._selected.clear()
+            self._selected[key] = found
+        return found
 
     def clock_for(self, complaint: Complaint) -> SlaClock:
         """The complaint's SLA clock: its pauses when the policy allows pauses, else none."""
@@ -425,17 +456,11 @@ class SlaPolicy:
             ['acknowledge']
         """
         at = instant(at)
-        from iso10002.sla._evaluate import Evaluator
-
-        targets = self.targets_for(complaint)
-        wanted = None if stages is None else frozenset(stages)
-        evaluator = Evaluator(self, complaint, at, explain, targets)
-        statuses = [
-            evaluator.status(target)
-            for target in targets
-            if wanted is None or target.stage in wanted
-        ]
-        if self.retention is not None and (wanted is None or Stage.RETENTION in wanted):
+        plans = self._plans_for(complaint)
+        selected, retention = self._select(plans, None if stages is None else frozenset(stages))
+        evaluator = Evaluator(self, complaint, at, explain, plans)
+        statuses = [evaluator.status(plan) for plan in selected]
+        if retention and self.retention is not None:
             statuses.append(evaluator.retention(self.retention))
         return SlaEvaluation(complaint.id, at, self.name, tuple(statuses))
 
@@ -480,3 +505,7 @@ def span_words(amount: timedelta, clock: ClockKind) -> str:
     hours = abs(amount).seconds // 3600
     sign = "minus " if amount < timedelta(0) else ""
     return f"{sign}{days} days" + (f" {hours} hour{'s' if hours != 1 else ''}" if hours else "")
+
+
+# The evaluator reads the names above; importing it last lets both modules see each other.
+from iso10002.sla._evaluate import Evaluator, Plan  # noqa: E402
