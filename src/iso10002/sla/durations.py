@@ -95,7 +95,7 @@ def _plural(n: float, unit: str) -> str:
 
 
 def words_for(amount: timedelta, unit: str = "") -> str:
-    """A duration in hours and minutes, as explanations say it.
+    """A duration in hours, minutes and whole seconds (rounded), as explanations say it.
 
     Examples:
         >>> words_for(timedelta(hours=40), "business")
@@ -104,12 +104,14 @@ def words_for(amount: timedelta, unit: str = "") -> str:
         '7 hours 30 minutes'
         >>> words_for(timedelta(minutes=-90), "business")
         'minus 1 business hour 30 minutes'
+        >>> words_for(timedelta(minutes=22, seconds=2.85282), "business")
+        '22 business minutes 3 seconds'
     """
-    sign = "minus " if amount < timedelta(0) else ""
     micros = abs(amount) // timedelta(microseconds=1)
-    hours, rest = divmod(micros, 3_600_000_000)
-    minutes, rest = divmod(rest, 60_000_000)
-    seconds = rest / 1_000_000
+    seconds = (micros + 500_000) // 1_000_000  # to the nearest second, halves up
+    sign = "minus " if amount < timedelta(0) and seconds else ""
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
     unit_hour = f"{unit} hour".strip()
     parts = []
     if hours:
@@ -117,7 +119,7 @@ def words_for(amount: timedelta, unit: str = "") -> str:
     if minutes:
         parts.append(_plural(minutes, "minute" if parts else f"{unit} minute".strip()))
     if seconds or not parts:
-        parts.append(_plural(round(seconds, 6), "second" if parts else f"{unit} second".strip()))
+        parts.append(_plural(seconds, "second" if parts else f"{unit} second".strip()))
     return sign + " ".join(parts)
 
 
