@@ -142,6 +142,14 @@ class _Chunk:
         end = self.ends[i]
         return self.cum[i] + (t if t < end else end) - self.starts[i]
 
+    def span(self, a: int, b: int) -> int:
+        """Business time from ``a`` to ``b``, both in the chunk: ``business(b) - business(a)``."""
+        starts, ends, cum = self.starts, self.ends, self.cum
+        i = bisect_right(starts, a) - 1
+        j = bisect_right(starts, b, i if i > 0 else 0) - 1
+        at_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
+        return (0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]) - at_a
+
 
 class _Days:
     """One local year: business dates (as ordinals) with their open and close instants."""
@@ -388,7 +396,7 @@ class Engine:
             return -self.between(b, a)
         chunk = self._recent
         if chunk.low <= a and b < chunk.high:
-            return chunk.business(b) - chunk.business(a)
+            return chunk.span(a, b)
         ya, yb = year_of(a), year_of(b)
         ca = self.chunk(ya)
         if ya == yb:

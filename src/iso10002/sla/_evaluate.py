@@ -147,8 +147,10 @@ class Evaluator:
         self._early_done = False
         # Deadline arithmetic runs on microseconds since 1970 UTC: no time zone on the way.
         self._engine = policy.calendar._engine
+        self._zone = self._engine.zone
         self._steady = not self.clock.pauses
         self._at = to_micros(at)
+        self._received = to_micros(complaint.received_at)
 
     def _due(self, plan: Plan, anchor: datetime) -> tuple[datetime, int]:
         """``plan``'s deadline from ``anchor``, pushed out by the clock's pauses."""
@@ -165,7 +167,7 @@ class Evaluator:
         return _micros(self.clock.elapsed(from_micros(a, _UTC), from_micros(b, _UTC), kind))
 
     def _local(self, value: datetime) -> datetime:
-        return value if value.tzinfo is self.calendar.tz else self.calendar.local(value)
+        return value if value.tzinfo is self._zone else value.astimezone(self._zone)
 
     # --- facts as known at the instant ----------------------------------------------------
 
@@ -176,12 +178,14 @@ class Evaluator:
         """When ``milestone`` happened, if it had by the instant."""
         c = self.complaint
         if milestone is Milestone.ACKNOWLEDGEMENT:
-            return self._known(c.acknowledged_at)
-        if milestone is Milestone.HOLDING_RESPONSE:
-            return self._known(c.holding_response_at)
-        if milestone is Milestone.FINAL_RESPONSE:
-            return self._known(c.final_response_at)
-        return self._known(c.closed_at)
+            value = c.acknowledged_at
+        elif milestone is Milestone.HOLDING_RESPONSE:
+            value = c.holding_response_at
+        elif milestone is Milestone.FINAL_RESPONSE:
+            value = c.final_response_at
+        else:
+            value = c.closed_at
+        return value if value is not None and value <= self.at else None
 
     def _met(self, target: Target | Plan) -> datetime | None:
         first = None
@@ -355,7 +359,7 @@ class Evaluator:
         business = plan.business
         due, due_us = self._due(plan, anchor)
         head = self._head(target, "received", "receipt", anchor, due)
-        start, at = to_micros(anchor), self._at
+        start, at = self._received, self._at
         budget = self._span(start, due_us, business)
         met = self._met(plan)
         if met is not None:
