@@ -210,7 +210,7 @@ class Evaluator:
         if not self.explain:
             return ""
         cal = self.calendar
-        text = f"{anchor_word} {when(cal.local(anchor))}; {target.duration.describe(noun)}"
+        text = f"{anchor_word} {when(self._local(anchor))}; {target.duration.describe(noun)}"
         if target.duration.clock is ClockKind.BUSINESS:
             skipped = cal.describe_skipped(anchor, due)
             if skipped:
@@ -225,7 +225,7 @@ class Evaluator:
                 f" (the {self.ignored_pauses} recorded pause{plural} "
                 "do not count: these deadlines run without pause)"
             )
-        return f"{text} -> due {when(cal.local(due))} {cal.zone}"
+        return f"{text} -> due {when(self._local(due))} {cal.zone}"
 
     def _status(
         self,
@@ -302,7 +302,7 @@ class Evaluator:
                 due=due,
                 met_at=met,
                 head=head,
-                tail=lambda: f"resolved {when(self.calendar.local(met))}",
+                tail=lambda: f"resolved {when(self._local(met))}",
                 anchor=anchor,
             )
         if met is not None or self._at > due_us:
@@ -351,7 +351,7 @@ class Evaluator:
                 return self._not_applicable(
                     target,
                     lambda: (
-                        f"resolved early, {when(self.calendar.local(resolved))}, so its "
+                        f"resolved early, {when(self._local(resolved))}, so its "
                         "time limit does not apply"
                     ),
                 )
@@ -372,7 +372,7 @@ class Evaluator:
                     due=due,
                     met_at=met,
                     head=head,
-                    tail=lambda: f"met {when(self.calendar.local(met))}",
+                    tail=lambda: f"met {when(self._local(met))}",
                     share=share,
                     anchor=anchor,
                 )
@@ -380,7 +380,7 @@ class Evaluator:
 
             def late() -> str:
                 over = span_words(_delta(self._span(due_us, met_us, business)), plan.kind)
-                return f"met late, {when(self.calendar.local(met_late))}, {over} after the deadline"
+                return f"met late, {when(self._local(met_late))}, {over} after the deadline"
 
             return self._status(
                 target,
@@ -401,7 +401,7 @@ class Evaluator:
                 met_at=None,
                 head=head,
                 tail=lambda: (
-                    f"not applicable: the complaint ended {when(self.calendar.local(stopped))} "
+                    f"not applicable: the complaint ended {when(self._local(stopped))} "
                     "before it was due"
                 ),
                 anchor=anchor,
@@ -478,7 +478,7 @@ class Evaluator:
                     due=missed,
                     met_at=None,
                     head=intro,
-                    tail=lambda: f"breached: an update was due {when(self.calendar.local(missed))}",
+                    tail=lambda: f"breached: an update was due {when(self._local(missed))}",
                     anchor=previous,
                 )
             return self._status(
@@ -487,7 +487,7 @@ class Evaluator:
                 due=None,
                 met_at=stop,
                 head=intro,
-                tail=lambda: f"kept informed until {when(self.calendar.local(stop))}",
+                tail=lambda: f"kept informed until {when(self._local(stop))}",
                 anchor=previous,
             )
         due = self.clock.due(previous, target.duration, self.at)
@@ -507,7 +507,7 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=lambda: f"breached: an update was due {when(self.calendar.local(first))}",
+                tail=lambda: f"breached: an update was due {when(self._local(first))}",
                 remaining=remaining,
                 share=share,
                 anchor=previous,
@@ -543,7 +543,7 @@ class Evaluator:
                     due=due,
                     met_at=referred,
                     head=head,
-                    tail=lambda: f"referred {when(self.calendar.local(referred))}",
+                    tail=lambda: f"referred {when(self._local(referred))}",
                     anchor=final,
                 )
             return self._status(
@@ -598,9 +598,7 @@ class Evaluator:
                 due=due,
                 met_at=None,
                 head=head,
-                tail=lambda: (
-                    f"breached: personal data erased early, {when(self.calendar.local(erased))}"
-                ),
+                tail=lambda: f"breached: personal data erased early, {when(self._local(erased))}",
                 anchor=anchor,
             )
         if self.at >= due:
