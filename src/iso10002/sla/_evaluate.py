@@ -66,6 +66,15 @@ def _delta(us: int) -> timedelta:
     return timedelta(0, 0, us)
 
 
+# Where a complaint records each milestone (final_response_at: the first decision sent).
+_FACTS = {
+    Milestone.ACKNOWLEDGEMENT: "acknowledged_at",
+    Milestone.HOLDING_RESPONSE: "holding_response_at",
+    Milestone.FINAL_RESPONSE: "final_response_at",
+    Milestone.CLOSURE: "closed_at",
+}
+
+
 def _by_date(duration: Duration) -> bool:
     """Whether ``duration``'s deadline depends on the local date of its anchor only."""
     kind = type(duration)
@@ -92,6 +101,7 @@ class Plan:
         "business",
         "by_date",
         "duration",
+        "facts",
         "kind",
         "milestones",
         "stage",
@@ -105,6 +115,7 @@ class Plan:
         self.kind = target.duration.clock
         self.business = self.kind is ClockKind.BUSINESS
         self.milestones = target.milestones
+        self.facts = tuple(_FACTS[m] for m in target.milestones)  # the complaint's fields
         self.by_date = _by_date(target.duration)
         self._dues: dict[int, tuple[datetime, int]] = {}
 
@@ -187,11 +198,12 @@ class Evaluator:
             value = c.closed_at
         return value if value is not None and value <= self.at else None
 
-    def _met(self, target: Target | Plan) -> datetime | None:
-        first = None
-        for milestone in target.milestones:
-            met = self.milestone(milestone)
-            if met is not None and (first is None or met < first):
+    def _met(self, plan: Plan) -> datetime | None:
+        """The earliest of ``plan``'s milestones known at the instant."""
+        first, at, complaint = None, self.at, self.complaint
+        for fact in plan.facts:
+            met = getattr(complaint, fact)
+            if met is not None and met <= at and (first is None or met < first):
                 first = met
         return first
 
@@ -244,18 +256,18 @@ class Evaluator:
         if self.explain:
             words = tail() if callable(tail) else tail
             explanation = f"{head}; {words}" if head and words else head or words
-        return TargetStatus(
-            name=target.name,
-            stage=target.stage,
-            state=state,
-            due=None if due is None else self._local(due),
-            met_at=met_at,
-            remaining=remaining,
-            share_used=share,
-            explanation=explanation,
-            deadline=target.deadline,
-            anchor=anchor,
-            rule=target.rule,
+        return TargetStatus(  # by position, in field order: the bulk path's most made record
+            target.name,
+            target.stage,
+            state,
+            None if due is None else self._local(due),
+            met_at,
+            remaining,
+            share,
+            explanation,
+            target.deadline,
+            anchor,
+            target.rule,
         )
 
     def _not_applicable(

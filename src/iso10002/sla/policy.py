@@ -98,9 +98,7 @@ _DEFAULT_MET_BY = {
     Stage.FINAL_RESPONSE: (Milestone.FINAL_RESPONSE,),
 }
 # Stages that are deadlines on the organization: the others are windows or opportunities.
-_DEADLINES = frozenset(
-    {Stage.ACKNOWLEDGE, Stage.HOLDING_RESPONSE, Stage.FINAL_RESPONSE, Stage.UPDATE}
-)
+_DEADLINES = (Stage.ACKNOWLEDGE, Stage.HOLDING_RESPONSE, Stage.FINAL_RESPONSE, Stage.UPDATE)
 
 
 def _tuple(value: Iterable[object] | None) -> tuple[object, ...]:
@@ -194,7 +192,7 @@ class Target:
     @property
     def deadline(self) -> bool:
         """Whether this is a deadline on the organization (it can be at risk or overdue)."""
-        return self.stage in _DEADLINES
+        return self.stage in _DEADLINES  # a tuple: no Enum hash, which runs in Python
 
 
 @attrs.frozen
