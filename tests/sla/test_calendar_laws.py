@@ -7,48 +7,17 @@ the suite stays fast; instants and durations have microsecond resolution.
 
 from __future__ import annotations
 
-import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.errors import ConfigurationError
-from iso10002.sla import BusinessCalendar, HolidaySource, WeeklyHours, WorkingInterval
+from iso10002.sla import BusinessCalendar
+from sla.support import pool
 
 UTC = timezone.utc
 ZONES = ("UTC", "Europe/London", "Australia/Sydney", "America/New_York", "Etc/GMT-10")
 US = timedelta(microseconds=1)
-
-
-def random_hours(rng: random.Random) -> WeeklyHours:
-    """Up to two intervals a day on a minute grid; night shifts allowed."""
-    while True:
-        days = {}
-        for name in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
-            intervals = []
-            for _ in range(rng.choice((0, 1, 1, 2))):
-                start, length = rng.randrange(1440), rng.randrange(15, 721)
-                end = (start + length) % 1440
-                intervals.append(
-                    WorkingInterval(time(start // 60, start % 60), time(end // 60, end % 60))
-                )
-            days[name] = tuple(intervals)
-        try:
-            hours = WeeklyHours(**days)
-        except ConfigurationError:  # overlapping: draw again
-            continue
-        if hours.working_weekdays:
-            return hours
-
-
-def pool(zones: tuple[str, ...], size: int, seed: int, holidays: bool) -> list[BusinessCalendar]:
-    rng = random.Random(seed)
-    made = [BusinessCalendar.for_country("GB", subdiv="ENG")] if holidays else []
-    while len(made) < size:
-        source = HolidaySource("GB", "ENG") if holidays and rng.random() < 0.5 else None
-        made.append(BusinessCalendar(rng.choice(zones), random_hours(rng), source))
-    return made
 
 
 def calendars(zones: tuple[str, ...] = ZONES) -> st.SearchStrategy[BusinessCalendar]:

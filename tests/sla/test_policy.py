@@ -25,6 +25,7 @@ from iso10002.replay import apply, replay
 from iso10002.sla import (
     Applies,
     BusinessTime,
+    ClockKind,
     CloseOfBusinessDay,
     Milestone,
     SlaPolicy,
@@ -34,6 +35,7 @@ from iso10002.sla import (
     Years,
     presets,
 )
+from iso10002.sla.policy import span_words
 from iso10002.storage import ComplaintQuery, InMemoryStore
 from iso10002.testing.builders import event_for, received
 from iso10002.testing.strategies import histories
@@ -337,6 +339,24 @@ def test_the_explanation_reads_like_the_rule() -> None:
         "day of receipt, skipping Fri 25 Dec and Mon 28 Dec (bank holidays in England) -> "
         "due Wed 30 Dec 2026 17:00 Europe/London"
     )
+
+
+def test_time_left_is_told_in_whole_seconds() -> None:
+    left = timedelta(minutes=22, seconds=2, microseconds=852_820)
+    assert span_words(left, ClockKind.BUSINESS) == "22 business minutes 3 seconds"
+    assert span_words(-left, ClockKind.ELAPSED) == "minus 22 minutes 3 seconds"
+    assert span_words(timedelta(hours=1, microseconds=400_000), ClockKind.BUSINESS) == (
+        "1 business hour"
+    )
+    assert span_words(timedelta(microseconds=-1), ClockKind.BUSINESS) == "0 business seconds"
+
+
+def test_an_explanation_in_time_left_has_no_fraction_of_a_second() -> None:
+    c = complaint()
+    at = RECEIVED + timedelta(hours=2, seconds=7.25)  # 5 h 59 min 52.75 s of the 8 hours left
+    status = internal().evaluate(c, at).get("acknowledge")
+    assert status is not None
+    assert status.explanation.endswith("pending, 5 business hours 59 minutes 53 seconds left")
 
 
 # --- pauses and the desk -----------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -32,7 +32,16 @@ import attrs
 from iso10002.errors import ConfigurationError, ValidationError
 from iso10002.sla.hours import Closure, DayOverride, HolidaySource, WeeklyHours
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "Engine", "NonBusinessDay", "from_micros", "to_micros"]
+__all__ = [
+    "DAY_NAMES",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MONTH_NAMES",
+    "Engine",
+    "NonBusinessDay",
+    "from_micros",
+    "to_micros",
+]
 
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,6 +55,10 @@ _YEAR_STARTS = [
 ]
 _LOW, _HIGH = _YEAR_STARTS[0], _YEAR_STARTS[-1]
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+# How explanations name days and months: English, as the rest of their words (strftime
+# would follow the process's locale, and costs microseconds a field).
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -64,7 +77,7 @@ def _not_aware(value: object, name: str) -> str:
     return f"{name}: expected a timezone-aware datetime, got {type(value).__name__}"
 
 
-def from_micros(us: int, zone: ZoneInfo) -> datetime:
+def from_micros(us: int, zone: tzinfo) -> datetime:
     """The aware datetime, in ``zone``, of an instant in microseconds since 1970 UTC."""
     seconds, micro = divmod(us, _SECOND)
     whole = datetime.fromtimestamp(seconds, zone)
@@ -104,9 +117,10 @@ class NonBusinessDay:
 class _Chunk:
     """One UTC year: merged working intervals and cumulative business time."""
 
-    __slots__ = ("cum", "cum_end", "ends", "starts", "total")
+    __slots__ = ("cum", "cum_end", "ends", "high", "low", "starts", "total")
 
-    def __init__(self, pieces: list[tuple[int, int]]) -> None:
+    def __init__(self, pieces: list[tuple[int, int]], low: int = 0, high: int = 0) -> None:
+        self.low, self.high = low, high  # the UTC year it covers: [low, high)
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.cum: list[int] = []
@@ -128,17 +142,26 @@ class _Chunk:
         end = self.ends[i]
         return self.cum[i] + (t if t < end else end) - self.starts[i]
 
+    def span(self, a: int, b: int) -> int:
+        """Business time from ``a`` to ``b``, both in the chunk: ``business(b) - business(a)``."""
+        starts, ends, cum = self.starts, self.ends, self.cum
+        i = bisect_right(starts, a) - 1
+        j = bisect_right(starts, b, i if i > 0 else 0) - 1
+        at_a = 0 if i < 0 else cum[i] + min(a, ends[i]) - starts[i]
+        return (0 if j < 0 else cum[j] + min(b, ends[j]) - starts[j]) - at_a
+
 
 class _Days:
     """One local year: business dates (as ordinals) with their open and close instants."""
 
-    __slots__ = ("closes", "irregular", "off", "opens", "ordinals")
+    __slots__ = ("closes", "irregular", "off", "off_ordinals", "opens", "ordinals")
 
     def __init__(self) -> None:
         self.ordinals: list[int] = []
         self.opens: list[int] = []
         self.closes: list[int] = []
-        self.off: list[NonBusinessDay] = []
+        self.off: list[NonBusinessDay] = []  # in date order, with their ordinals beside
+        self.off_ordinals: list[int] = []
         self.irregular: set[int] = set()  # dates with a UTC offset change (DST)
 
 
@@ -159,6 +182,7 @@ class Engine:
         self.overrides = {o.day: o for o in overrides}
         self.closures = sorted((to_micros(c.start), to_micros(c.end), c.reason) for c in closures)
         self._chunks: dict[int, _Chunk] = {}
+        self._recent = _Chunk([])  # the year the latest query was in: most queries stay there
         self._days: dict[int, _Days] = {}
         self._holiday_years: dict[int, dict[date, str]] = {}
         self._lock = threading.Lock()
@@ -208,6 +232,7 @@ class Engine:
                         days.closes.append(own[-1][1])
                     elif off is not None:
                         days.off.append(off)
+                        days.off_ordinals.append(ordinal)
                 current += timedelta(days=1)
             lo, hi = _YEAR_STARTS[year - MIN_YEAR], _YEAR_STARTS[year - MIN_YEAR + 1]
             merged: list[tuple[int, int]] = []
@@ -221,7 +246,7 @@ class Engine:
                 else:
                     merged.append((start, end))
             self._days[year] = days
-            self._chunks[year] = _Chunk(merged)
+            self._chunks[year] = _Chunk(merged, lo, hi)
 
     def _regular_offsets(self, first: int, last: int) -> dict[int, int | None]:
         """For local date ordinals ``first``..``last``: the UTC offset (microseconds) when
@@ -369,9 +394,13 @@ class Engine:
         """Signed business time from ``a`` to ``b``."""
         if a > b:
             return -self.between(b, a)
+        chunk = self._recent
+        if chunk.low <= a and b < chunk.high:
+            return chunk.span(a, b)
         ya, yb = year_of(a), year_of(b)
         ca = self.chunk(ya)
         if ya == yb:
+            self._recent = ca
             return ca.business(b) - ca.business(a)
         total = ca.total - ca.business(a) + self.chunk(yb).business(b)
         for year in range(ya + 1, yb):
@@ -436,6 +465,9 @@ class Engine:
 
     def non_business_days(self, first: date, last: date) -> list[NonBusinessDay]:
         found: list[NonBusinessDay] = []
+        lo, hi = first.toordinal(), last.toordinal()
         for year in range(first.year, last.year + 1):
-            found.extend(d for d in self.days(year).off if first <= d.day <= last)
+            days = self.days(year)
+            start = bisect_left(days.off_ordinals, lo)
+            found.extend(days.off[start : bisect_right(days.off_ordinals, hi, start)])
         return found

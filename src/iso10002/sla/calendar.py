@@ -39,7 +39,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from iso10002.errors import ConfigurationError, ValidationError
-from iso10002.sla._engine import Engine, NonBusinessDay, _not_aware, from_micros, to_micros
+from iso10002.sla._engine import (
+    DAY_NAMES,
+    MONTH_NAMES,
+    Engine,
+    NonBusinessDay,
+    _not_aware,
+    from_micros,
+    to_micros,
+)
 from iso10002.sla.hours import Closure, DayOverride, HolidaySource, WeeklyHours
 
 __all__ = ["BusinessCalendar", "DayTime", "NonBusinessDay"]
@@ -496,7 +504,10 @@ class BusinessCalendar:
             groups.setdefault(label, []).append(day)
         parts = []
         for label, members in groups.items():
-            names = [f"{d.day:%a} {d.day.day} {d.day:%b}" for d in members]
+            names = [
+                f"{DAY_NAMES[d.day.weekday()]} {d.day.day} {MONTH_NAMES[d.day.month - 1]}"
+                for d in members
+            ]
             listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
             singular = len(members) == 1 and " holidays in " in f" {label}"
             parts.append(

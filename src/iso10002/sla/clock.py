@@ -152,10 +152,12 @@ class SlaClock:
             >>> clock.elapsed(a, a + timedelta(days=1), ClockKind.ELAPSED)
             datetime.timedelta(days=1)
         """
+        if not self.pauses:  # signed already
+            if clock is ClockKind.BUSINESS:
+                return self.calendar.between(start, end)
+            return end - start
         if end < start:
             return -self.elapsed(end, start, clock)
-        if not self.pauses:
-            return self._measure(start, end, clock)
         return self._measure(start, end, clock) - self.paused_time(start, end, clock)
 
     def due(self, anchor: datetime, duration: Duration, at: datetime | None = None) -> datetime:

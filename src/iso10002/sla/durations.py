@@ -95,7 +95,7 @@ def _plural(n: float, unit: str) -> str:
 
 
 def words_for(amount: timedelta, unit: str = "") -> str:
-    """A duration in hours and minutes, as explanations say it.
+    """A duration in hours, minutes and whole seconds (rounded), as explanations say it.
 
     Examples:
         >>> words_for(timedelta(hours=40), "business")
@@ -104,12 +104,14 @@ def words_for(amount: timedelta, unit: str = "") -> str:
         '7 hours 30 minutes'
         >>> words_for(timedelta(minutes=-90), "business")
         'minus 1 business hour 30 minutes'
+        >>> words_for(timedelta(minutes=22, seconds=2.85282), "business")
+        '22 business minutes 3 seconds'
     """
-    sign = "minus " if amount < timedelta(0) else ""
     micros = abs(amount) // timedelta(microseconds=1)
-    hours, rest = divmod(micros, 3_600_000_000)
-    minutes, rest = divmod(rest, 60_000_000)
-    seconds = rest / 1_000_000
+    seconds = (micros + 500_000) // 1_000_000  # to the nearest second, halves up
+    sign = "minus " if amount < timedelta(0) and seconds else ""
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
     unit_hour = f"{unit} hour".strip()
     parts = []
     if hours:
@@ -117,7 +119,7 @@ def words_for(amount: timedelta, unit: str = "") -> str:
     if minutes:
         parts.append(_plural(minutes, "minute" if parts else f"{unit} minute".strip()))
     if seconds or not parts:
-        parts.append(_plural(round(seconds, 6), "second" if parts else f"{unit} second".strip()))
+        parts.append(_plural(seconds, "second" if parts else f"{unit} second".strip()))
     return sign + " ".join(parts)
 
 
@@ -342,7 +344,17 @@ class Weeks:
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= 28:  # every month has it
+        return date(year, month, day.day)
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def _months_due(calendar: BusinessCalendar, anchor: datetime, n: int, end: bool) -> datetime:
+    local = calendar.local(anchor)
+    days = (_add_months(local.date(), n) - local.date()).days
+    if end:
+        return calendar.end_of_day(local, days)
+    return calendar.add_calendar_days(local, days)
 
 
 @attrs.frozen
@@ -369,11 +381,7 @@ class Months:
 
     def due(self, calendar: BusinessCalendar, anchor: datetime) -> datetime:
         """The anchor's local date plus ``n`` months (clamped), same wall time or day end."""
-        local = calendar.local(anchor)
-        days = (_add_months(local.date(), self.n) - local.date()).days
-        if self.end_of_day:
-            return calendar.end_of_day(local, days)
-        return calendar.add_calendar_days(local, days)
+        return _months_due(calendar, anchor, self.n, self.end_of_day)
 
     def describe(self, anchor: str = "receipt") -> str:
         """E.g. "6 months after the final response"."""
@@ -401,7 +409,7 @@ class Years:
 
     def due(self, calendar: BusinessCalendar, anchor: datetime) -> datetime:
         """The anchor plus ``12 * n`` months."""
-        return Months(12 * self.n).due(calendar, anchor)
+        return _months_due(calendar, anchor, 12 * self.n, False)
 
     def describe(self, anchor: str = "receipt") -> str:
         """E.g. "3 years after receipt"."""

@@ -98,9 +98,7 @@ _DEFAULT_MET_BY = {
     Stage.FINAL_RESPONSE: (Milestone.FINAL_RESPONSE,),
 }
 # Stages that are deadlines on the organization: the others are windows or opportunities.
-_DEADLINES = frozenset(
-    {Stage.ACKNOWLEDGE, Stage.HOLDING_RESPONSE, Stage.FINAL_RESPONSE, Stage.UPDATE}
-)
+_DEADLINES = (Stage.ACKNOWLEDGE, Stage.HOLDING_RESPONSE, Stage.FINAL_RESPONSE, Stage.UPDATE)
 
 
 def _tuple(value: Iterable[object] | None) -> tuple[object, ...]:
@@ -194,7 +192,7 @@ class Target:
     @property
     def deadline(self) -> bool:
         """Whether this is a deadline on the organization (it can be at risk or overdue)."""
-        return self.stage in _DEADLINES
+        return self.stage in _DEADLINES  # a tuple: no Enum hash, which runs in Python
 
 
 @attrs.frozen
@@ -292,6 +290,9 @@ class SlaEvaluation:
         return min(dues) if dues else None
 
 
+_MAX_CHOICES = 4096  # cached target selections per policy
+
+
 def _share(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
         raise ConfigurationError(f"at_risk_share: expected a share in (0, 1], got {value!r}")
@@ -337,6 +338,34 @@ class SlaPolicy:
     lifecycle_rules: LifecycleRules = LifecycleRules()
     retention: Duration | None = None
     source: PolicySource | None = None
+    # Prepared once per policy, for bulk evaluation: the clock of a complaint without
+    # pauses (every complaint under a regulatory preset), and the targets chosen per
+    # (type, severity, category, urgency), which is all a plain Applies selector reads.
+    # Each target is compiled into a Plan (its deadlines in microseconds, remembered per
+    # date where only the date matters), and the stages asked for are filtered once per
+    # (plans, stages).
+    _steady_clock: SlaClock = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _plans: tuple[Plan, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _chosen: dict[tuple[object, ...], tuple[Plan, ...]] | None = attrs.field(
+        init=False, eq=False, hash=False, repr=False
+    )
+    _selected: dict[
+        tuple[tuple[Plan, ...], frozenset[Stage] | None], tuple[tuple[Plan, ...], bool]
+    ] = attrs.field(init=False, eq=False, hash=False, repr=False, factory=dict)
+
+    @_steady_clock.default
+    def _prepare_clock(self) -> SlaClock:
+        return SlaClock(self.calendar, (), self.lifecycle_rules.clock_pausable)
+
+    @_plans.default
+    def _prepare_plans(self) -> tuple[Plan, ...]:
+        return tuple(Plan(target) for target in self.targets)
+
+    @_chosen.default
+    def _prepare_choices(self) -> dict[tuple[object, ...], tuple[Plan, ...]] | None:
+        # A host's own Applies subclass may read other fields: choose afresh every time.
+        plain = all(type(target.applies) is Applies for target in self.targets)
+        return {} if plain else None
 
     def targets_for(self, complaint: Complaint) -> tuple[Target, ...]:
         """For each target name, the first target whose selector matches ``complaint``.
@@ -348,17 +377,54 @@ class SlaPolicy:
             >>> [t.name for t in policy.targets_for(complaint_in("received"))]
             ['acknowledge', 'early_resolution', 'final_response', 'referral_window']
         """
-        chosen: dict[str, Target] = {}
-        for target in self.targets:
+        return tuple(plan.target for plan in self._plans_for(complaint))
+
+    def _plans_for(self, complaint: Complaint) -> tuple[Plan, ...]:
+        memo = self._chosen
+        if memo is None:
+            return self._choose(complaint)
+        key = (
+            complaint.complaint_type,
+            complaint.severity,
+            complaint.classification.category,
+            complaint.urgent,
+        )
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _MAX_CHOICES:  # a host with endless categories: start again
+                memo.clear()
+            found = memo[key] = self._choose(complaint)
+        return found
+
+    def _choose(self, complaint: Complaint) -> tuple[Plan, ...]:
+        chosen: dict[str, Plan] = {}
+        for plan in self._plans:
+            target = plan.target
             if target.name not in chosen and target.applies.matches(complaint):
-                chosen[target.name] = target
+                chosen[target.name] = plan
         return tuple(chosen.values())
+
+    def _select(
+        self, plans: tuple[Plan, ...], wanted: frozenset[Stage] | None
+    ) -> tuple[tuple[Plan, ...], bool]:
+        """The plans of the ``wanted`` stages, and whether retention is wanted too."""
+        key = (plans, wanted)
+        found = self._selected.get(key)
+        if found is None:
+            found = (
+                tuple(p for p in plans if wanted is None or p.stage in wanted),
+                self.retention is not None and (wanted is None or Stage.RETENTION in wanted),
+            )
+            if len(self._selected) >= _MAX_CHOICES:
+                self._selected.clear()
+            self._selected[key] = found
+        return found
 
     def clock_for(self, complaint: Complaint) -> SlaClock:
         """The complaint's SLA clock: its pauses when the policy allows pauses, else none."""
-        return SlaClock.for_complaint(
-            self.calendar, complaint, pausable=self.lifecycle_rules.clock_pausable
-        )
+        if not complaint.pauses or not self._steady_clock.pausable:
+            return self._steady_clock
+        return SlaClock.for_complaint(self.calendar, complaint, pausable=True)
 
     def evaluate(
         self,
@@ -388,17 +454,11 @@ class SlaPolicy:
             ['acknowledge']
         """
         at = instant(at)
-        from iso10002.sla._evaluate import Evaluator
-
-        targets = self.targets_for(complaint)
-        wanted = None if stages is None else frozenset(stages)
-        evaluator = Evaluator(self, complaint, at, explain, targets)
-        statuses = [
-            evaluator.status(target)
-            for target in targets
-            if wanted is None or target.stage in wanted
-        ]
-        if self.retention is not None and (wanted is None or Stage.RETENTION in wanted):
+        plans = self._plans_for(complaint)
+        selected, retention = self._select(plans, None if stages is None else frozenset(stages))
+        evaluator = Evaluator(self, complaint, at, explain, plans)
+        statuses = [evaluator.status(plan) for plan in selected]
+        if retention and self.retention is not None:
             statuses.append(evaluator.retention(self.retention))
         return SlaEvaluation(complaint.id, at, self.name, tuple(statuses))
 
@@ -443,3 +503,7 @@ def span_words(amount: timedelta, clock: ClockKind) -> str:
     hours = abs(amount).seconds // 3600
     sign = "minus " if amount < timedelta(0) else ""
     return f"{sign}{days} days" + (f" {hours} hour{'s' if hours != 1 else ''}" if hours else "")
+
+
+# The evaluator reads the names above; importing it last lets both modules see each other.
+from iso10002.sla._evaluate import Evaluator, Plan  # noqa: E402
