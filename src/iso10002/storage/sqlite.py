@@ -79,8 +79,14 @@ from iso10002.storage.common import (
     snapshot_json,
     to_micros,
 )
+from iso10002.storage.facts import FACT_COLUMNS, FactRow, fact_differences, metric_facts
 from iso10002.storage.protocol import ComplaintQuery, RecordedEvent
-from iso10002.storage.sqlite_schema import check_file, database_errors, open_store_file
+from iso10002.storage.sqlite_schema import (
+    INSERT_FACTS,
+    check_file,
+    database_errors,
+    open_store_file,
+)
 
 __all__ = ["Durability", "ImportSummary", "SQLiteStore"]
 
@@ -143,7 +149,7 @@ class SQLiteStore:
         'closed'
         >>> with SQLiteStore(path) as store:  # and it is still there
         ...     store.count(), store.schema_version
-        (1, 1)
+        (1, 2)
         >>> folder.cleanup()
     """
 
@@ -264,6 +270,7 @@ class SQLiteStore:
                 if existing is not None:
                     raise ConcurrencyConflict(complaint_id, 0, existing[0])
                 db.execute(INSERT_COMPLAINT, self._complaint_row(snapshot, rows[-1].digest, due))
+                db.execute(INSERT_FACTS, metric_facts(snapshot))
                 db.executemany(INSERT_EVENT, event_rows(rows, recorded))
                 if idempotency_key is not None:
                     db.execute(
@@ -672,6 +679,9 @@ class SQLiteStore:
         if db.execute(update_statement(changed), row).rowcount != 1:
             actual = self._require(db, snapshot.id)
             raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
+        facts = metric_facts(snapshot)
+        if facts != metric_facts(stored.snapshot):  # most events change no metric fact
+            db.execute(INSERT_FACTS, facts)
 
     def _prepare(
         self, history: Sequence[Event], next_due: Callable[[Complaint], datetime | None] | None
@@ -713,6 +723,7 @@ class SQLiteStore:
             INSERT_COMPLAINT,
             [self._complaint_row(i.snapshot, i.rows[-1].digest, i.next_due) for i in items],
         )
+        db.executemany(INSERT_FACTS, [metric_facts(i.snapshot) for i in items])
         written = [row for i in items for row in event_rows(i.rows, recorded)]
         db.executemany(INSERT_EVENT, written)
         return len(items), len(written)
@@ -771,12 +782,23 @@ class SQLiteStore:
                 ids,
             ):
                 stored.setdefault(row[0], []).append(sealed_event(row))
+            facts: dict[str, FactRow] = {
+                row[0]: dict(zip(FACT_COLUMNS, row, strict=True))
+                for row in db.execute(
+                    f"SELECT {', '.join(FACT_COLUMNS)} FROM complaint_facts "
+                    f"WHERE complaint_id IN ({marks})",
+                    ids,
+                )
+            }
             db.execute("COMMIT")
         problems: list[IntegrityProblem] = []
         for complaint_id in ids:
             rows = stored.get(complaint_id, [])
             record = complaints.get(complaint_id)
-            problems.extend(self._verify_one(complaint_id, rows, record))
+            found = self._verify_one(complaint_id, rows, record)
+            if not found and record is not None:
+                found = _check_facts(complaint_id, facts.get(complaint_id), record)
+            problems.extend(found)
         return problems
 
     def _verify_one(
@@ -807,6 +829,22 @@ class SQLiteStore:
         if found:
             return found
         return check_columns(complaint_id, rows, columns, snapshot)
+
+
+def _check_facts(
+    complaint_id: str, stored: FactRow | None, record: tuple[str | int | None, ...]
+) -> list[IntegrityProblem]:
+    """The metric facts must say what the (already verified) snapshot says."""
+    snapshot = snapshot_from_json(str(record[COMPLAINT_COLUMNS.index("snapshot")]))
+    differing = fact_differences(stored, snapshot)
+    if not differing:
+        return []
+    detail = (
+        "its metric facts row is missing"
+        if stored is None
+        else f"metric fact(s) {', '.join(differing)} differ from the stored snapshot"
+    )
+    return [IntegrityProblem(complaint_id, None, "snapshot", detail)]
 
 
 @attrs.frozen
