@@ -28,10 +28,11 @@ from pathlib import Path
 
 from iso10002._checks import instant
 from iso10002._version import __version__
-from iso10002.demo import Quarter, simulate, summarize
+from iso10002.demo import simulate, summarize
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
+from iso10002.metrics.period import Period
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
@@ -57,7 +58,7 @@ def _demo_file(args: argparse.Namespace) -> Path:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    quarter = Quarter.parse(args.quarter)  # before any file is created
+    quarter = Period.parse(args.quarter)  # before any file is created
     path = _demo_file(args)
     try:
         # NORMAL durability: a simulation need not wait for the disk at every step.
