@@ -21,6 +21,7 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
+from iso10002.metrics.pushdown import FactsSource, summarize_facts, summarize_store
 from iso10002.metrics.stats import DurationAccumulator, DurationStats
 from iso10002.metrics.summary import (
     AGE_BUCKETS,
@@ -44,6 +45,7 @@ __all__ = [
     "Dimension",
     "DurationAccumulator",
     "DurationStats",
+    "FactsSource",
     "ImportMapping",
     "ImportReport",
     "MetricSummary",
@@ -62,4 +64,6 @@ __all__ = [
     "export_cfpb",
     "import_complaints",
     "summarize",
+    "summarize_facts",
+    "summarize_store",
 ]

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -87,6 +88,11 @@ from iso10002.storage.sqlite_schema import (
     database_errors,
     open_store_file,
 )
+
+if TYPE_CHECKING:
+    from iso10002.metrics.period import Period
+    from iso10002.metrics.summary import MetricSummary
+    from iso10002.sla.policy import SlaPolicy
 
 __all__ = ["Durability", "ImportSummary", "SQLiteStore"]
 
@@ -520,6 +526,48 @@ class SQLiteStore:
                 raise ValidationError(refusals.listed())
         return ImportSummary(complaints=complaints, events=events)
 
+    def summarize(
+        self,
+        period: Period,
+        *,
+        policy: SlaPolicy | None = None,
+        at: datetime | None = None,
+        customers: int | None = None,
+        first_contact_days: int = 1,
+    ) -> MetricSummary:
+        """The metric summary of every stored complaint, computed in SQLite.
+
+        Equal to :func:`iso10002.metrics.summarize` over :meth:`find` with the same
+        arguments; the aggregates run on the metric facts in one read transaction (see
+        :mod:`iso10002.metrics.pushdown` for which figures go to SQL and which stream).
+        Usually called through :func:`iso10002.metrics.summarize_store`.
+
+        Examples:
+            >>> from iso10002.metrics import Period
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> _ = store.create(history_to("closed"))
+            >>> s = store.summarize(Period.parse("2026Q1"))
+            >>> s.closed, s.redress_total
+            (1, {'GBP': Decimal('25.00')})
+            >>> store.close()
+        """
+        from iso10002.metrics.pushdown import summarize_facts
+
+        with self._errors(), self._pool.use() as db:
+            db.execute("BEGIN")  # one snapshot of the file for every query
+            try:
+                return summarize_facts(
+                    _Facts(self, db),
+                    period,
+                    policy=policy,
+                    at=at,
+                    customers=customers,
+                    first_contact_days=first_contact_days,
+                )
+            finally:
+                db.rollback()
+
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """Copy the whole database, consistently, to a new file ``target`` while in use.
 
@@ -845,6 +893,31 @@ def _check_facts(
         else f"metric fact(s) {', '.join(differing)} differ from the stored snapshot"
     )
     return [IntegrityProblem(complaint_id, None, "snapshot", detail)]
+
+
+class _Facts:
+    """The ``complaint_facts`` table on one connection, for the metrics pushdown."""
+
+    dialect = "sqlite"
+    table = "complaint_facts"
+
+    def __init__(self, store: SQLiteStore, db: sqlite3.Connection) -> None:
+        self._store = store
+        self._db = db
+
+    def rows(self, sql: str, params: Mapping[str, int]) -> Iterator[tuple[object, ...]]:
+        """The rows of a ``SELECT`` with ``:name`` parameters."""
+        yield from self._db.execute(sql, dict(params))
+
+    def snapshots(self, where: str, params: Mapping[str, int]) -> Iterator[Complaint]:
+        """The snapshots of the complaints whose facts row ``f`` matches ``where``."""
+        rows = self._db.execute(
+            "SELECT c.id, c.snapshot FROM complaint_facts AS f "
+            f"JOIN complaints AS c ON c.id = f.complaint_id WHERE {where}",
+            dict(params),
+        )
+        for complaint_id, text in rows:
+            yield self._store._snapshot(complaint_id, text)
 
 
 @attrs.frozen

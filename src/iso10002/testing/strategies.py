@@ -223,8 +223,13 @@ def received_events(
         ...     assert value.complaint_id.startswith("C-")
         >>> check()
     """
-    ids = complaint_id or st.text(string.ascii_uppercase + string.digits, min_size=4, max_size=12)
-    return st.tuples(at or instants(), ids).flatmap(
+    # `is None`, not `or`: the truth of a strategy is a HypothesisWarning (an error in tests).
+    ids = (
+        complaint_id
+        if complaint_id is not None
+        else st.text(string.ascii_uppercase + string.digits, min_size=4, max_size=12)
+    )
+    return st.tuples(at if at is not None else instants(), ids).flatmap(
         lambda pair: records(Received, at=pair[0], complaint_id=f"C-{pair[1]}")
     )
 
