@@ -15,7 +15,7 @@ each snapshot (:mod:`iso10002.storage.facts`), all in one read transaction:
   root-cause Pareto, the redress totals (exact decimals: equal texts are grouped and
   multiplied out in Python) and the weekly and monthly trends (counted per slice of the
   period that every trend boundary falls on, then added up per week or month); the median
-  and 90th percentile by ``ORDER BY … LIMIT 2 OFFSET k``.
+  and 90th percentile from the values at their ranks (``ROW_NUMBER() OVER (ORDER BY …)``).
 * **streamed as two integers per complaint**: the closed-within bands and first-contact
   resolution, whose deadlines come from the business calendar (close of business on the
   third business day, eight weeks on the local wall clock, the end of the 15th day …).
@@ -48,7 +48,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from math import gcd
-from typing import Protocol
+from typing import Protocol, cast
 
 import attrs
 
@@ -347,7 +347,7 @@ def _durations(
     """Calendar time from receipt to ``milestone``, for milestones in the period.
 
     The formulas of :mod:`iso10002.metrics.stats`: the mean rounded half up, percentiles
-    interpolated between the two closest ranks (read with ``LIMIT 2 OFFSET``).
+    interpolated between the two closest ranks (read by ``ROW_NUMBER()`` in one sort).
     """
     n = totals[f"{milestone}_n"]
     if n == 0:
@@ -355,19 +355,27 @@ def _durations(
     total = totals[f"{milestone}_seconds"] * 1_000_000 + totals[f"{milestone}_rest"]
     quotient, remainder = divmod(total, n)
     mean = quotient + (1 if 2 * remainder >= n else 0)
-    query = (
-        f"SELECT {milestone} - received_at AS spent FROM {sql.table} "
-        f"WHERE received_at < :e AND {sql.within(milestone)} ORDER BY spent LIMIT 2 OFFSET :k"
-    )
-
-    def percentile(p: Fraction) -> int:
+    # One sort for both percentiles: the values at the two ranks around each of them.
+    ranks = {}
+    for p in (Fraction(1, 2), Fraction(9, 10)):
         h = (n - 1) * p
         low = h.numerator // h.denominator
-        values = [int(str(row[0])) for row in source.rows(query, {**params, "k": low})]
-        fraction = h - low
+        ranks[p] = (low, h - low)
+    wanted = sorted({r for low, _ in ranks.values() for r in (low, min(low + 1, n - 1))})
+    marks = ", ".join(f":r{i}" for i in range(len(wanted)))
+    query = (
+        f"SELECT i, spent FROM (SELECT {milestone} - received_at AS spent, "
+        f"ROW_NUMBER() OVER (ORDER BY {milestone} - received_at) - 1 AS i FROM {sql.table} "
+        f"WHERE received_at < :e AND {sql.within(milestone)}) AS ranked WHERE i IN ({marks})"
+    )
+    found = source.rows(query, {**params, **{f"r{i}": r for i, r in enumerate(wanted)}})
+    value = {int(str(i)): int(str(spent)) for i, spent in found}
+
+    def percentile(p: Fraction) -> int:
+        low, fraction = ranks[p]
         if fraction == 0:
-            return values[0]
-        return round(values[0] + fraction * (values[1] - values[0]))
+            return value[low]
+        return round(value[low] + fraction * (value[low + 1] - value[low]))
 
     return DurationStats(
         count=n,
@@ -429,37 +437,45 @@ class _Deadlines:
     def __init__(self, rule: Duration, calendar: BusinessCalendar) -> None:
         self.rule = rule
         self.calendar = calendar
-        self.days: dict[int, tuple[int, int] | None] = {}
-        self.hours: dict[int, tuple[int, int] | None] = {}
+        # (0, due) constant, (1, shift) receipt + shift, (2, 0) see the hours (or receipt).
+        self.days: dict[int, tuple[int, int]] = {}
+        self.hours: dict[int, tuple[int, int]] = {}
 
     def _due(self, micros: int) -> int:
         return to_micros(self.rule.due(self.calendar, from_micros(micros)))
 
-    def _piece(self, first: int, size: int) -> tuple[int, int] | None:
+    def _piece(self, first: int, size: int) -> tuple[int, int]:
         """``(0, due)`` if constant over ``[first, first + size)``, ``(1, shift)`` if a
-        constant shift, ``None`` if neither."""
+        constant shift, ``(2, 0)`` if neither."""
         last = first + size - 1
         early, late = self._due(first), self._due(last)
         if early == late:
             return (0, early)
         if late - last == early - first:
             return (1, early - first)
-        return None
+        return (2, 0)
 
     def due(self, received: int) -> int:
+        """The deadline of a complaint received at ``received`` (microseconds)."""
         day = received // _DAY
-        piece = self.days.get(day, (2, 0))
-        if piece is not None and piece[0] == 2:
-            piece = self.days[day] = self._piece(day * _DAY, _DAY)
+        piece = self.days.get(day)
         if piece is None:
-            hour = received // _HOUR
-            if hour not in self.hours:
-                self.hours[hour] = self._piece(hour * _HOUR, _HOUR)
-            piece = self.hours[hour]
-            if piece is None:
-                return self._due(received)
+            piece = self.days[day] = self._piece(day * _DAY, _DAY)
         kind, value = piece
-        return value if kind == 0 else received + value
+        if kind == 0:
+            return value
+        if kind == 1:
+            return received + value
+        hour = received // _HOUR
+        piece = self.hours.get(hour)
+        if piece is None:
+            piece = self.hours[hour] = self._piece(hour * _HOUR, _HOUR)
+        kind, value = piece
+        if kind == 0:
+            return value
+        if kind == 1:
+            return received + value
+        return self._due(received)
 
 
 def _bands(
@@ -471,12 +487,12 @@ def _bands(
     first = _Deadlines(_CFPB_FIRST, calendar)
     final = _Deadlines(_CFPB_FINAL, calendar)
     bands = [0] * len(CLOSED_WITHIN)
-    for received_at, closed_at in source.rows(
+    rows = source.rows(
         f"SELECT received_at, closed_at FROM {sql.table} "
         f"WHERE received_at < :e AND {sql.within('closed_at')}",
         params,
-    ):
-        received, closed = int(str(received_at)), int(str(closed_at))
+    )
+    for received, closed in cast("Iterable[tuple[int, int]]", rows):  # BIGINT columns
         if closed <= early.due(received):
             bands[0] += 1
         elif closed <= eight_weeks.due(received):
@@ -511,11 +527,10 @@ def _first_contact(
         f"AND NOT {sql.any_instant('reopenings', 'x.v < :e')}",
         params,
     )
-    resolved = 0
-    for received_at, final_at in rows:
-        received = int(str(received_at))
-        resolved += int(str(final_at)) <= deadline.due(received)
-    return resolved
+    due = deadline.due
+    return sum(
+        final <= due(received) for received, final in cast("Iterable[tuple[int, int]]", rows)
+    )
 
 
 def _trends(
