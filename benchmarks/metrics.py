@@ -430,7 +430,7 @@ def pandas_figures(df: object) -> dict[str, object]:
         "responses": responses,
         "mean_score": float(score[answered].sum()) / responses if responses else None,
         "satisfied_share": rate(int((answered & (score >= 4)).sum()), responses),
-        "response_rate": rate(responses, offered),
+        "response_rate": rate(int((answered & offered_in).sum()), offered),
     }
     causes = shut["root_cause"].value_counts()
     ranked = sorted(((str(k), int(v)) for k, v in causes.items()), key=lambda kv: (-kv[1], kv[0]))

@@ -22,6 +22,19 @@ from iso10002.metrics.import_mapping import (
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
 from iso10002.metrics.pushdown import FactsSource, summarize_facts, summarize_store
+from iso10002.metrics.returns import (
+    ASIC_IDR_COLUMNS,
+    FCA_RETURN_COLUMNS,
+    AsicIdrRow,
+    FcaReturn,
+    FcaReturnRow,
+    asic_idr_rows,
+    asic_reporting_period,
+    asic_submission_window,
+    fca_reporting_period,
+    fca_return,
+    write_asic_idr_csv,
+)
 from iso10002.metrics.stats import DurationAccumulator, DurationStats
 from iso10002.metrics.summary import (
     AGE_BUCKETS,
@@ -33,10 +46,13 @@ from iso10002.metrics.summary import (
 
 __all__ = [
     "AGE_BUCKETS",
+    "ASIC_IDR_COLUMNS",
     "CFPB",
     "CFPB_EXPORT_COLUMNS",
     "CLOSED_WITHIN",
     "DIMENSIONS",
+    "FCA_RETURN_COLUMNS",
+    "AsicIdrRow",
     "Assessment",
     "Choice",
     "Column",
@@ -46,6 +62,8 @@ __all__ = [
     "DurationAccumulator",
     "DurationStats",
     "FactsSource",
+    "FcaReturn",
+    "FcaReturnRow",
     "ImportMapping",
     "ImportReport",
     "MetricSummary",
@@ -59,11 +77,17 @@ __all__ = [
     "SlaCompliance",
     "Text",
     "TrendPoint",
+    "asic_idr_rows",
+    "asic_reporting_period",
+    "asic_submission_window",
     "breakdown",
     "dimension",
     "export_cfpb",
+    "fca_reporting_period",
+    "fca_return",
     "import_complaints",
     "summarize",
     "summarize_facts",
     "summarize_store",
+    "write_asic_idr_csv",
 ]

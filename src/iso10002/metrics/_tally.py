@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,42 @@ _SLA_STAGES = frozenset(
     }
 )
 _DAY = timedelta(days=1)
+_EIGHT_WEEKS = timedelta(weeks=8)
+# No zone moves its clocks by more than this: an elapsed time farther than it from 8 weeks
+# is on the same side of the wall-clock deadline as it is of 56 times 24 hours.
+_DST_SLACK = timedelta(hours=3)
+_WEEKDAYS = BusinessCalendar.weekdays("UTC")
 _PENDING = frozenset({TargetState.PENDING, TargetState.AT_RISK})
+
+
+class Deadlines:
+    """The date-only deadlines of a receipt, worked out once per local receipt date.
+
+    Close of business on the 3rd business day (FCA band), the end of the 15th and 60th
+    calendar days (CFPB bands) and the first-contact deadline depend only on the local date
+    of receipt, so they are memoised by date: the memo grows with the days the complaints
+    span, never with their number. Deadlines are kept in UTC, as the snapshots' instants are.
+    """
+
+    def __init__(self, calendar: BusinessCalendar, first_contact_days: int) -> None:
+        self.calendar = calendar
+        self.zone = calendar.tz
+        self.first_contact = CloseOfBusinessDay(first_contact_days)
+        self._memo: dict[date, tuple[datetime, datetime, datetime, datetime]] = {}
+
+    def of(self, received_at: datetime) -> tuple[datetime, datetime, datetime, datetime]:
+        """``(fca_3_business_days, cfpb_15_days, cfpb_60_days, first_contact)`` for a receipt."""
+        day = received_at.astimezone(self.zone).date()
+        found = self._memo.get(day)
+        if found is None:
+            cal = self.calendar
+            found = self._memo[day] = (
+                _FCA_EARLY.due(cal, received_at).astimezone(timezone.utc),
+                _CFPB_FIRST.due(cal, received_at).astimezone(timezone.utc),
+                _CFPB_FINAL.due(cal, received_at).astimezone(timezone.utc),
+                self.first_contact.due(cal, received_at).astimezone(timezone.utc),
+            )
+        return found
 
 
 @attrs.frozen
@@ -73,9 +108,12 @@ class Settings:
     """What every tally of one summary shares: the period, the policy and the cut-offs."""
 
     period: Period
+    start: datetime  # the period's bounds in UTC: fast to compare, exact to subtract
+    end: datetime
     at: datetime
     policy: SlaPolicy | None
     calendar: BusinessCalendar
+    deadlines: Deadlines
     first_contact_days: int
     customers: int | None
     weeks: tuple[Period, ...]
@@ -88,30 +126,55 @@ class Settings:
         cls,
         period: Period,
         at: datetime,
+        *,
         policy: SlaPolicy | None,
         first_contact_days: int,
         customers: int | None,
+        calendar: BusinessCalendar | None = None,
     ) -> Settings:
         """Settings with the calendar and trend buckets worked out once."""
-        calendar = policy.calendar if policy is not None else BusinessCalendar.weekdays("UTC")
+        if calendar is None:
+            calendar = policy.calendar if policy is not None else _WEEKDAYS
         weeks = tuple(period.weeks())
         months = tuple(period.months())
         return cls(
             period,
+            period.start.astimezone(timezone.utc),
+            period.end.astimezone(timezone.utc),
             at,
             policy,
             calendar,
+            Deadlines(calendar, first_contact_days),
             first_contact_days,
             customers,
             weeks,
             months,
-            tuple(p.start for p in weeks),
-            tuple(p.start for p in months),
+            tuple(p.start.astimezone(timezone.utc) for p in weeks),
+            tuple(p.start.astimezone(timezone.utc) for p in months),
         )
 
 
-def _in(start: datetime, end: datetime, instant: datetime | None) -> bool:
-    return instant is not None and start <= instant < end
+_COUNTERS = (
+    "received",
+    "open_at_start",
+    "closed",
+    "withdrawn",
+    "open_at_end",
+    "upheld",
+    "reopened",
+    "closed_or_reopened",
+    "escalated",
+    "referred",
+    "first_contact",
+    "offered",
+    "answered",
+    "responses",
+    "score_total",
+    "satisfied",
+    "cause_missing",
+    "vulnerable",
+    "vulnerability_unknown",
+)
 
 
 class Tally:
@@ -133,7 +196,7 @@ class Tally:
         self.reopened = self.closed_or_reopened = 0
         self.escalated = self.referred = 0
         self.first_contact = 0
-        self.offered = self.responses = self.score_total = self.satisfied = 0
+        self.offered = self.answered = self.responses = self.score_total = self.satisfied = 0
         self.causes: Counter[str] = Counter()
         self.cause_missing = 0
         self.vulnerable = self.vulnerability_unknown = 0
@@ -143,26 +206,32 @@ class Tally:
     def add(self, c: Complaint) -> None:
         """Count one complaint into every figure it belongs to."""
         s = self.settings
-        start, end = s.period.start, s.period.end
+        start, end = s.start, s.end
         received_at = c.received_at
         if received_at >= end:
             return  # nothing of it can fall in the period: every fact follows receipt
         closed_at, withdrawn_at = c.closed_at, c.withdrawn_at
         received_in = received_at >= start
-        closed_in = _in(start, end, closed_at)
+        closed_in = closed_at is not None and start <= closed_at < end
         if received_in:
             self.received += 1
             self._trend(received_at, 0)
-        elif not _ended_before(c, start):
+        elif not (
+            (closed_at is not None and closed_at < start)
+            or (withdrawn_at is not None and withdrawn_at < start)
+        ):
             self.open_at_start += 1
         if closed_in:
             assert closed_at is not None
             self.closed += 1
             self._trend(closed_at, 1)
             self._closed(c, closed_at)
-        if _in(start, end, withdrawn_at):
+        if withdrawn_at is not None and start <= withdrawn_at < end:
             self.withdrawn += 1
-        if not _ended_before(c, end):
+        if not (
+            (closed_at is not None and closed_at < end)
+            or (withdrawn_at is not None and withdrawn_at < end)
+        ):
             self.open_at_end += 1
             age = (end - received_at) // _DAY
             self.backlog[0 if age <= 7 else 1 if age <= 28 else 2 if age <= 56 else 3] += 1
@@ -172,26 +241,59 @@ class Tally:
         final = c.final_response_at
         if final is not None and start <= final < end:
             self._duration(c, final, self.final, self.final_business)
-        reopened_in = any(start <= r < end for r in c.reopenings)
+        self._follow_ups(c, start, end, closed_in)
+        if received_in:
+            self._received(c, final, end)
+
+    def _follow_ups(self, c: Complaint, start: datetime, end: datetime, closed_in: bool) -> None:
+        """Reopenings, escalations, referrals and surveys in the period."""
+        reopened_in = bool(c.reopenings) and any(start <= r < end for r in c.reopenings)
         if reopened_in:
             self.reopened += 1
         if reopened_in or closed_in:
             self.closed_or_reopened += 1
-        if any(start <= x < end for x in c.escalations):
+        if c.escalations and any(start <= x < end for x in c.escalations):
             self.escalated += 1
-        if _in(start, end, c.referred_at):
+        referred_at = c.referred_at
+        if referred_at is not None and start <= referred_at < end:
             self.referred += 1
-        offered_in = _in(start, end, c.survey_offered_at)
+        offered_at = c.survey_offered_at
+        offered_in = offered_at is not None and start <= offered_at < end
         if offered_in:
             self.offered += 1
-        if c.satisfaction is not None and (
-            offered_in or (c.survey_offered_at is None and closed_in)
-        ):
+        satisfaction = c.satisfaction
+        if satisfaction is not None and (offered_in or (offered_at is None and closed_in)):
             self.responses += 1
-            self.score_total += c.satisfaction.score
-            self.satisfied += c.satisfaction.score >= 4
-        if received_in:
-            self._received(c, final, end)
+            self.answered += offered_in
+            self.score_total += satisfaction.score
+            self.satisfied += satisfaction.score >= 4
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s totals to these (a total is the merge of its groups' tallies)."""
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine, theirs in ((self.backlog, other.backlog), (self.bands, other.bands)):
+            for i, value in enumerate(theirs):
+                mine[i] += value
+        for rows, more in ((self.weekly, other.weekly), (self.monthly, other.monthly)):
+            for row, extra in zip(rows, more, strict=True):
+                row[0] += extra[0]
+                row[1] += extra[1]
+        for acc, extra_acc in (
+            (self.ack, other.ack),
+            (self.final, other.final),
+            (self.ack_business, other.ack_business),
+            (self.final_business, other.final_business),
+        ):
+            acc.merge(extra_acc)
+        for name, (met, breached, pending) in other.sla.items():
+            row = self.sla.setdefault(name, [0, 0, 0])
+            row[0] += met
+            row[1] += breached
+            row[2] += pending
+        for currency, amount in other.redress.items():
+            self.redress[currency] = self.redress.get(currency, Decimal(0)) + amount
+        self.causes.update(other.causes)
 
     def _trend(self, instant: datetime, column: int) -> None:
         s = self.settings
@@ -216,19 +318,21 @@ class Tally:
         business_time.add(spent)
 
     def _closed(self, c: Complaint, closed_at: datetime) -> None:
-        calendar, received_at = self.settings.calendar, c.received_at
-        if closed_at <= _FCA_EARLY.due(calendar, received_at):
-            self.bands[0] += 1
-        elif closed_at <= _FCA_EIGHT_WEEKS.due(calendar, received_at):
-            self.bands[1] += 1
+        received_at = c.received_at
+        fca_early, cfpb_first, cfpb_final, _ = self.settings.deadlines.of(received_at)
+        bands = self.bands
+        if closed_at <= fca_early:
+            bands[0] += 1
+        elif self._within_eight_weeks(received_at, closed_at):
+            bands[1] += 1
         else:
-            self.bands[2] += 1
-        if closed_at <= _CFPB_FIRST.due(calendar, received_at):
-            self.bands[3] += 1
-        elif closed_at <= _CFPB_FINAL.due(calendar, received_at):
-            self.bands[4] += 1
+            bands[2] += 1
+        if closed_at <= cfpb_first:
+            bands[3] += 1
+        elif closed_at <= cfpb_final:
+            bands[4] += 1
         else:
-            self.bands[5] += 1
+            bands[5] += 1
         outcome = c.outcome
         if outcome is not None and outcome.is_upheld:
             self.upheld += 1
@@ -243,6 +347,15 @@ class Tally:
         else:
             self.cause_missing += 1
 
+    def _within_eight_weeks(self, received_at: datetime, closed_at: datetime) -> bool:
+        """``closed_at`` by the wall-clock deadline 8 weeks after receipt (DISP 1.6.2R)."""
+        elapsed = closed_at - received_at
+        if elapsed <= _EIGHT_WEEKS - _DST_SLACK:
+            return True
+        if elapsed > _EIGHT_WEEKS + _DST_SLACK:
+            return False
+        return closed_at <= _FCA_EIGHT_WEEKS.due(self.settings.calendar, received_at)
+
     def _received(self, c: Complaint, final: datetime | None, end: datetime) -> None:
         s = self.settings
         if c.complainant is None:
@@ -256,7 +369,7 @@ class Tally:
             and not any(x < end for x in c.escalations)
             and not any(r < end for r in c.reopenings)
             and not (c.referred_at is not None and c.referred_at < end)
-            and final <= CloseOfBusinessDay(s.first_contact_days).due(s.calendar, c.received_at)
+            and final <= s.deadlines.of(c.received_at)[3]
         ):
             self.first_contact += 1
         if s.policy is not None:
@@ -271,6 +384,13 @@ class Tally:
                     row[1] += 1
                 elif status.state in _PENDING:
                     row[2] += 1
+
+    def _rank(self, item: tuple[str, list[int]]) -> tuple[int, str]:
+        """The policy's order of its targets (acknowledge before final response)."""
+        policy = self.settings.policy
+        names = [t.name for t in policy.targets] if policy is not None else []
+        name = item[0]
+        return (names.index(name) if name in names else len(names), name)
 
     def summary(self, by: str | None, groups: dict[str, MetricSummary]) -> MetricSummary:
         """The figures counted so far."""
@@ -302,7 +422,7 @@ class Tally:
             business_time_to_final_response=self.final_business.stats() if business else None,
             sla_compliance={
                 name: SlaCompliance.of(met=met, breached=breached, pending=pending)
-                for name, (met, breached, pending) in self.sla.items()
+                for name, (met, breached, pending) in sorted(self.sla.items(), key=self._rank)
             },
             closed_within=dict(zip(CLOSED_WITHIN, self.bands, strict=True)),
             upheld=self.upheld,
@@ -318,6 +438,7 @@ class Tally:
             first_contact_resolution_rate=rate(self.first_contact, self.received),
             satisfaction=SatisfactionSummary.from_totals(
                 offered=self.offered,
+                answered=self.answered,
                 responses=self.responses,
                 score_total=self.score_total,
                 satisfied=self.satisfied,
@@ -338,10 +459,3 @@ class Tally:
             by=by,
             groups=groups,
         )
-
-
-def _ended_before(c: Complaint, instant: datetime) -> bool:
-    """Whether the complaint was closed or withdrawn before ``instant`` (as last recorded)."""
-    return (c.closed_at is not None and c.closed_at < instant) or (
-        c.withdrawn_at is not None and c.withdrawn_at < instant
-    )

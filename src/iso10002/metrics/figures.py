@@ -12,6 +12,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -71,8 +72,8 @@ class SatisfactionSummary:
 
     ``surveys_offered``: complaints offered a survey in the period; ``responses``: scores
     recorded for the period's complaints; ``mean_score``: their mean (1 to 5);
-    ``satisfied_share``: the share scoring 4 or 5; ``response_rate``: ``responses /
-    surveys_offered``. Each rate is ``None`` when its denominator is 0.
+    ``satisfied_share``: the share scoring 4 or 5; ``response_rate``: the share of the
+    surveys offered that were answered. Each rate is ``None`` when its denominator is 0.
 
     Examples:
         >>> SatisfactionSummary.of(offered=4, scores=[5, 4, 2]).satisfied_share
@@ -85,11 +86,17 @@ class SatisfactionSummary:
     satisfied_share: float | None
     response_rate: float | None
 
+    @property
+    def count(self) -> int:
+        """The number of scores (``responses``)."""
+        return self.responses
+
     @classmethod
     def of(cls, *, offered: int, scores: list[int]) -> SatisfactionSummary:
-        """From the number of surveys offered and the scores received."""
+        """From the number of surveys offered and the scores they received."""
         return cls.from_totals(
             offered=offered,
+            answered=min(offered, len(scores)),
             responses=len(scores),
             score_total=sum(scores),
             satisfied=sum(1 for s in scores if s >= 4),
@@ -97,15 +104,15 @@ class SatisfactionSummary:
 
     @classmethod
     def from_totals(
-        cls, *, offered: int, responses: int, score_total: int, satisfied: int
+        cls, *, offered: int, answered: int, responses: int, score_total: int, satisfied: int
     ) -> SatisfactionSummary:
-        """From running totals (what a one-pass tally keeps)."""
+        """From running totals (what a one-pass tally keeps); ``answered`` of ``offered``."""
         return cls(
             surveys_offered=offered,
             responses=responses,
             mean_score=score_total / responses if responses else None,
             satisfied_share=rate(satisfied, responses),
-            response_rate=rate(responses, offered),
+            response_rate=rate(answered, offered),
         )
 
     def to_dict(self) -> dict[str, int | float | None]:
@@ -118,12 +125,21 @@ class RootCauseShare:
     """One bar of the root-cause Pareto: a category, its count, the cumulative share so far.
 
     ``cumulative_share`` is the count of this category and of every category ranked before
-    it, divided by the number of complaints with a root cause (the last one is 1.0).
+    it, divided by the number of complaints with a root cause (the last one is 1.0). It
+    unpacks as ``(category, count, cumulative_share)``.
+
+    Examples:
+        >>> category, count, share = RootCauseShare("system", 3, 0.75)
+        >>> category, count, share
+        ('system', 3, 0.75)
     """
 
     category: str
     count: int
     cumulative_share: float
+
+    def __iter__(self) -> Iterator[str | int | float]:
+        return iter((self.category, self.count, self.cumulative_share))
 
     def to_dict(self) -> dict[str, str | int | float]:
         """JSON-safe fields."""
@@ -136,11 +152,17 @@ class RootCauseShare:
 
 @attrs.frozen
 class TrendPoint:
-    """Complaints received and closed in one sub-period (a week or a month) of the period."""
+    """Complaints received and closed in one sub-period (a week or a month) of the period.
+
+    It unpacks as ``(period, received, closed)``.
+    """
 
     period: Period
     received: int
     closed: int
+
+    def __iter__(self) -> Iterator[Period | int]:
+        return iter((self.period, self.received, self.closed))
 
     def to_dict(self) -> dict[str, str | int]:
         """JSON-safe fields, the sub-period as its label and ISO 8601 bounds."""

@@ -209,6 +209,7 @@ def summarize_facts(
         first_contact_resolution_rate=rate(resolved, received),
         satisfaction=SatisfactionSummary.from_totals(
             offered=totals["offered"],
+            answered=totals["answered"],
             responses=totals["responses"],
             score_total=totals["score_total"],
             satisfied=totals["satisfied"],
@@ -318,6 +319,7 @@ def _totals(source: FactsSource, sql: _Sql, params: Params) -> dict[str, int]:
         "referred": _count(sql.within("referred_at")),
         "offered": _count(offered_in),
         "responses": _count(answered),
+        "answered": _count(f"satisfaction IS NOT NULL AND {offered_in}"),
         "score_total": _sum(answered, "satisfaction"),
         "satisfied": _count(f"{answered} AND satisfaction >= 4"),
         "vulnerable": _count("received_at >= :s AND vulnerable = 1"),

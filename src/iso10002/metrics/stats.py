@@ -40,8 +40,11 @@ import attrs
 __all__ = ["DurationAccumulator", "DurationStats", "percentile"]
 
 
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _micros(delta: timedelta) -> int:
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return delta // _MICROSECOND  # exact: a timedelta is a whole number of microseconds
 
 
 def _round_half_up(numerator: int, denominator: int) -> int:

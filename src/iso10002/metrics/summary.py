@@ -40,6 +40,7 @@ from iso10002.metrics.figures import (
 from iso10002.metrics.period import Period
 from iso10002.metrics.stats import DurationStats
 from iso10002.model import Complaint
+from iso10002.sla.calendar import BusinessCalendar
 from iso10002.sla.policy import SlaPolicy
 
 __all__ = [
@@ -229,11 +230,14 @@ def summarize(
     customers: int | None = None,
     by: str | Dimension | None = None,
     first_contact_days: int = 1,
+    calendar: BusinessCalendar | None = None,
 ) -> MetricSummary:
     """Every figure of ``complaints`` for ``period``, in one pass.
 
-    ``policy`` adds business-time durations and SLA compliance and supplies the business
-    calendar (without it: Monday to Friday 09:00-17:00 UTC, no holidays). ``at`` is the
+    ``policy`` adds business-time durations and SLA compliance. ``calendar`` is the business
+    calendar of the business-day figures (the FCA 3-business-day band, first-contact
+    resolution); it defaults to the policy's, else Monday to Friday 09:00-17:00 UTC with no
+    holidays. ``at`` is the
     instant SLA targets are judged at (default: the period end). ``customers`` (customers
     or transactions in the period) gives ``rate_per_1000``. ``by`` (a name from
     :data:`~iso10002.metrics.dimensions.DIMENSIONS` or a function of a complaint) fills
@@ -287,7 +291,8 @@ def summarize(
       before ``end`` and not withdrawn; the rate is over ``received``.
     - ``satisfaction`` (ISO 10002 8.3): ``surveys_offered``: surveys offered in P;
       ``responses``: scores of those complaints (or, with no survey date, of complaints
-      closed in P); ``mean_score``; ``satisfied_share`` (4 or 5 of 5); ``response_rate``.
+      closed in P); ``mean_score``; ``satisfied_share`` (4 or 5 of 5); ``response_rate``
+      (scores of surveys offered in P / ``surveys_offered``).
     - ``root_causes``: complaints closed in P by root-cause category, most frequent first
       (ties by name), with the cumulative share of those with a root cause;
       ``root_cause_missing``: closed in P without one.
@@ -315,7 +320,14 @@ def summarize(
     at = period.end if at is None and isinstance(period, Period) else at
     _check(period, at, customers, first_contact_days)
     assert at is not None
-    settings = Settings.make(period, at, policy, first_contact_days, customers)
+    settings = Settings.make(
+        period,
+        at,
+        policy=policy,
+        first_contact_days=first_contact_days,
+        customers=customers,
+        calendar=calendar,
+    )
     total = Tally(settings)
     if by is None:
         for complaint in complaints:
@@ -327,13 +339,14 @@ def summarize(
     for complaint in complaints:
         if complaint.received_at >= end:
             continue  # not in the period: no group of its own
-        total.add(complaint)
         key = group_of(complaint)
         tally = tallies.get(key)
         if tally is None:
             tally = tallies[key] = Tally(settings)
         tally.add(complaint)
     label = by if isinstance(by, str) else getattr(by, "__name__", "custom")
+    for key in sorted(tallies):  # the groups partition the complaints: their sum is the total
+        total.merge(tallies[key])
     groups = {key: tallies[key].summary(None, {}) for key in sorted(tallies)}
     return total.summary(label, groups)
 
@@ -346,6 +359,7 @@ def breakdown(
     policy: SlaPolicy | None = None,
     at: datetime | None = None,
     first_contact_days: int = 1,
+    calendar: BusinessCalendar | None = None,
 ) -> dict[str, MetricSummary]:
     """One :class:`MetricSummary` per group of ``by`` (a dimension name or a function).
 
@@ -365,4 +379,5 @@ def breakdown(
         at=at,
         by=by,
         first_contact_days=first_contact_days,
+        calendar=calendar,
     ).groups
