@@ -843,10 +843,7 @@ class SQLiteStore:
         for complaint_id in ids:
             rows = stored.get(complaint_id, [])
             record = complaints.get(complaint_id)
-            found = self._verify_one(complaint_id, rows, record)
-            if not found and record is not None:
-                found = _check_facts(complaint_id, facts.get(complaint_id), record)
-            problems.extend(found)
+            problems.extend(self._verify_one(complaint_id, rows, record, facts.get(complaint_id)))
         return problems
 
     def _verify_one(
@@ -854,6 +851,7 @@ class SQLiteStore:
         complaint_id: str,
         rows: list[SealedEvent],
         record: tuple[str | int | None, ...] | None,
+        facts: FactRow | None,
     ) -> list[IntegrityProblem]:
         if record is None:
             if not rows:
@@ -876,14 +874,15 @@ class SQLiteStore:
         found = check_snapshot(complaint_id, rows, snapshot)
         if found:
             return found
-        return check_columns(complaint_id, rows, columns, snapshot)
+        return check_columns(complaint_id, rows, columns, snapshot) or _check_facts(
+            complaint_id, facts, snapshot
+        )
 
 
 def _check_facts(
-    complaint_id: str, stored: FactRow | None, record: tuple[str | int | None, ...]
+    complaint_id: str, stored: FactRow | None, snapshot: Complaint
 ) -> list[IntegrityProblem]:
     """The metric facts must say what the (already verified) snapshot says."""
-    snapshot = snapshot_from_json(str(record[COMPLAINT_COLUMNS.index("snapshot")]))
     differing = fact_differences(stored, snapshot)
     if not differing:
         return []
