@@ -178,3 +178,15 @@ def test_sql_equals_the_pure_summary_for_any_histories(
         )
     finally:
         store.close()
+
+
+def test_without_a_policy_no_snapshot_is_read(
+    simulated: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = pure_summary(simulated, Q3)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a snapshot was read")
+
+    monkeypatch.setattr(simulated, "_snapshot", refuse)
+    assert summarize_store(simulated, Q3) == expected
