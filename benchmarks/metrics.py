@@ -593,6 +593,8 @@ def main() -> None:
     for name in names:
         print(f"  running {name} ...", file=sys.stderr)
         results[name] = contender(path, name)
+        done = results[name]
+        print(f"  {name}: {done['seconds']:.2f} s, {done['peak_mb']:.0f} MB", file=sys.stderr)
     ours = results["pushdown"]
     for name in ("pure", "pandas"):
         found = differences(ours["figures"], results[name]["figures"])
