@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iso10002.errors import ValidationError
+from iso10002.errors import ConfigurationError, ValidationError
 from iso10002.metrics import Period
 
 LONDON = ZoneInfo("Europe/London")
@@ -126,3 +126,8 @@ def test_weeks_and_months_partition_the_period(label: str, zone: str) -> None:
         assert parts[-1].end == p.end
         assert all(a.end == b.start for a, b in pairwise(parts))
         assert all(Period.parse(part.label, tz=zone) == part for part in parts)
+
+
+def test_an_unknown_zone_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="unknown time zone"):
+        Period.parse("2026Q1", tz="Mars/Olympus")

@@ -280,3 +280,18 @@ def test_to_dict_and_rows_carry_every_figure(q1) -> None:
     assert rows["monthly.2.period"] == "2026-02"
     assert rows["backlog_age_buckets.over 8 weeks"] == 2
     assert all(not isinstance(v, (dict, list)) for v in rows.values())
+
+
+def test_first_contact_days_must_be_a_whole_non_negative_number() -> None:
+    with pytest.raises(ValidationError, match="first_contact_days: -1 is negative"):
+        summarize([], Q1, first_contact_days=-1)
+    with pytest.raises(ValidationError, match="first_contact_days: expected a whole number"):
+        summarize([], Q1, first_contact_days=True)
+
+
+def test_a_summary_of_a_local_period_counts_by_local_midnights() -> None:
+    # 23:30 UTC on 31 March is 00:30 on 1 April in London (BST): after Q1 there.
+    late = make("1", utc(2026, 3, 31, 23, 30))
+    assert summarize([late], Q1).received == 1
+    assert summarize([late], Period.parse("2026Q1", tz="Europe/London")).received == 0
+    assert summarize([late], Period.parse("2026Q2", tz="Europe/London")).received == 1

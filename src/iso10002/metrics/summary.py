@@ -302,6 +302,11 @@ def summarize(
     - ``rate_per_1000 = received * 1000 / customers`` (``None`` without customers or with 0).
     - ``weekly`` / ``monthly``: received and closed per ISO week / month of P, clipped to P.
 
+    A period still running: the backlog ages are measured to ``end`` and SLA targets judged
+    at ``end`` by default, so pass ``at=now`` (and read ages as "by the period end") to judge
+    targets as they stand; better, summarize up to today with :meth:`Period.days
+    <iso10002.metrics.period.Period.days>`.
+
     Edge cases: complaints received at or after ``end`` are ignored; a complaint received
     before ``start`` counts only in the figures whose date falls in P. A snapshot keeps only
     its latest closure: a complaint closed, then reopened, counts as not closed at that
