@@ -127,7 +127,10 @@ def raw_copy(conninfo: str, rows: Rows) -> None:
 
 def empty(conninfo: str) -> None:
     with psycopg.connect(conninfo) as connection:
-        connection.execute("TRUNCATE iso10002_events, iso10002_complaints RESTART IDENTITY")
+        connection.execute(
+            "TRUNCATE iso10002_events, iso10002_complaint_facts, iso10002_complaints "
+            "RESTART IDENTITY"
+        )
 
 
 def analyze(conninfo: str) -> None:

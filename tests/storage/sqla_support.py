@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from iso10002.integrity import SealedEvent
 from iso10002.storage.common import from_micros, to_micros
 from iso10002.storage.sqlalchemy import SQLAlchemyStore
-from iso10002.storage.sqlalchemy_schema import complaints, events
+from iso10002.storage.sqlalchemy_schema import complaint_facts, complaints, events
 from service_checks import require_service
 
 POSTGRES_URL = os.environ.get(
@@ -28,6 +28,7 @@ POSTGRES_URL = os.environ.get(
 )
 EVENTS = events.name
 COMPLAINTS = complaints.name
+FACTS = complaint_facts.name
 
 
 def _server_url(database: str | None = None) -> sa.URL:
@@ -106,7 +107,9 @@ def empty_tables(url: str) -> None:
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     try:
         with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {EVENTS}, {COMPLAINTS} RESTART IDENTITY"))
+            connection.execute(
+                sa.text(f"TRUNCATE {EVENTS}, {FACTS}, {COMPLAINTS} RESTART IDENTITY")
+            )
     finally:
         engine.dispose()
 

@@ -141,7 +141,7 @@ def test_the_head_is_the_newest_shipped_revision(sqlite_database: str) -> None:
     engine = sa.create_engine(sqlite_database)
     try:
         with engine.connect() as connection:
-            assert current_revision(connection) == head_revision() == "0001"
+            assert current_revision(connection) == head_revision() == "0002"
     finally:
         engine.dispose()
 
@@ -210,7 +210,7 @@ def test_a_schema_newer_than_this_library_is_refused(database: str) -> None:
 
 def test_several_recorded_revisions_are_refused(database: str) -> None:
     upgrade(database)
-    run(database, f"INSERT INTO {VERSION_TABLE} VALUES ('0002')")
+    run(database, f"INSERT INTO {VERSION_TABLE} VALUES ('0099')")
     with pytest.raises(ConfigurationError, match="several schema revisions"):
         SQLAlchemyStore(database)
 

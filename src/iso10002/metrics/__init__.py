@@ -22,6 +22,7 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
 from iso10002.metrics.period import Period
+from iso10002.metrics.pushdown import FactsSource, summarize_facts, summarize_store
 from iso10002.metrics.report import (
     RESOLUTION_BANDS,
     ConformanceSummary,
@@ -74,6 +75,7 @@ __all__ = [
     "Dimension",
     "DurationAccumulator",
     "DurationStats",
+    "FactsSource",
     "FcaReturn",
     "FcaReturnRow",
     "ImportMapping",
@@ -109,6 +111,8 @@ __all__ = [
     "review_format",
     "review_store",
     "summarize",
+    "summarize_facts",
+    "summarize_store",
     "write_asic_idr_csv",
     "write_review",
 ]

@@ -2,7 +2,12 @@
 
 from iso10002.storage.locate import open_store
 from iso10002.storage.memory import InMemoryStore
-from iso10002.storage.protocol import ComplaintQuery, ComplaintStore, RecordedEvent
+from iso10002.storage.protocol import (
+    ComplaintQuery,
+    ComplaintStore,
+    RecordedEvent,
+    SupportsMetrics,
+)
 from iso10002.storage.sqlite import Durability, ImportSummary, SQLiteStore
 
 __all__ = [
@@ -13,5 +18,6 @@ __all__ = [
     "InMemoryStore",
     "RecordedEvent",
     "SQLiteStore",
+    "SupportsMetrics",
     "open_store",
 ]

@@ -44,7 +44,8 @@ from iso10002.storage.common import (
     snapshot_json,
     to_micros,
 )
-from iso10002.storage.sqlalchemy_schema import complaints, events
+from iso10002.storage.facts import FACT_COLUMNS, metric_facts
+from iso10002.storage.sqlalchemy_schema import complaint_facts, complaints, events
 
 __all__ = [
     "COMPLAINT_COLUMNS",
@@ -70,6 +71,7 @@ class Batch:
     ids: list[str]
     complaint_rows: list[tuple[object, ...]]
     event_rows: list[tuple[object, ...]]
+    fact_rows: list[tuple[object, ...]] = attrs.field(factory=list)
 
 
 def complaint_values(
@@ -121,6 +123,8 @@ def prepare(
         values = complaint_values(snapshot, sealed[-1].digest, due)
         batch.complaint_rows.append(tuple(values.get(c) for c in COMPLAINT_COLUMNS))
         batch.event_rows.extend(event_row(row, recorded_at) for row in sealed)
+        facts = metric_facts(snapshot)
+        batch.fact_rows.append(tuple(facts[c] for c in FACT_COLUMNS))
         seen[complaint_id] = snapshot.version
         batch.ids.append(complaint_id)
     return batch
@@ -136,6 +140,7 @@ def write(connection: sa.Connection, batch: Batch) -> None:
     if clash is not None:
         raise ConcurrencyConflict(clash.id, 0, clash.version)
     bulk_insert(connection, complaints, COMPLAINT_COLUMNS, batch.complaint_rows)
+    bulk_insert(connection, complaint_facts, FACT_COLUMNS, batch.fact_rows)
     bulk_insert(connection, events, EVENT_COLUMNS, batch.event_rows)
 
 

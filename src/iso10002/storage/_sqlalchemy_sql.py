@@ -31,10 +31,11 @@ from iso10002.storage.common import (
     snapshot_from_json,
     to_micros,
 )
+from iso10002.storage.facts import FactRow, fact_differences
 from iso10002.storage.protocol import ComplaintQuery
 from iso10002.storage.sqlalchemy_schema import complaints
 
-__all__ = ["after", "check_row", "conditions", "keyset", "sealed"]
+__all__ = ["after", "check_facts", "check_row", "conditions", "keyset", "sealed"]
 
 
 def conditions(query: ComplaintQuery) -> list[sa.ColumnElement[bool]]:
@@ -118,3 +119,18 @@ def check_row(
             )
         )
     return problems
+
+
+def check_facts(
+    complaint_id: str, stored: FactRow | None, head: sa.Row[object]
+) -> list[IntegrityProblem]:
+    """The metric facts against the (already verified) snapshot of the complaint's row."""
+    differing = fact_differences(stored, snapshot_from_json(head._mapping["snapshot"]))
+    if not differing:
+        return []
+    detail = (
+        "its metric facts row is missing"
+        if stored is None
+        else f"the metric facts {', '.join(differing)} differ from the snapshot"
+    )
+    return [IntegrityProblem(complaint_id, None, "snapshot", detail)]

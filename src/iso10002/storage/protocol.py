@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
@@ -22,7 +22,12 @@ from iso10002.events import Event, Redacted
 from iso10002.integrity import IntegrityReport
 from iso10002.model import Complaint, ComplaintState
 
-__all__ = ["ComplaintQuery", "ComplaintStore", "RecordedEvent"]
+if TYPE_CHECKING:
+    from iso10002.metrics.period import Period
+    from iso10002.metrics.summary import MetricSummary
+    from iso10002.sla.policy import SlaPolicy
+
+__all__ = ["ComplaintQuery", "ComplaintStore", "RecordedEvent", "SupportsMetrics"]
 
 
 def _positive_or_none(_: object, attribute: attrs.Attribute[int | None], value: object) -> None:
@@ -188,4 +193,34 @@ class ComplaintStore(Protocol):
 
     def close(self) -> None:
         """Release connections and files. The store is unusable afterwards."""
+        ...
+
+
+@runtime_checkable
+class SupportsMetrics(Protocol):
+    """An optional capability: the store computes the metric summary itself, in its database.
+
+    :func:`iso10002.metrics.summarize_store` uses it when a store has it (the SQLite and
+    SQLAlchemy stores do) and otherwise streams ``find()`` through
+    :func:`iso10002.metrics.summarize`. The contract: the result equals
+    ``summarize(store.find(), period, ...)`` with the same arguments, field for field.
+
+    Examples:
+        >>> from iso10002.storage import InMemoryStore, SQLiteStore
+        >>> isinstance(SQLiteStore.memory(), SupportsMetrics)
+        True
+        >>> isinstance(InMemoryStore(), SupportsMetrics)
+        False
+    """
+
+    def summarize(
+        self,
+        period: Period,
+        *,
+        policy: SlaPolicy | None = None,
+        at: datetime | None = None,
+        customers: int | None = None,
+        first_contact_days: int = 1,
+    ) -> MetricSummary:
+        """:func:`iso10002.metrics.summarize` of every stored complaint, for ``period``."""
         ...

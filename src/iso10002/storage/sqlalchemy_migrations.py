@@ -75,7 +75,7 @@ def head_revision() -> str:
 
     Examples:
         >>> head_revision()
-        '0001'
+        '0002'
     """
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships a revision
@@ -191,7 +191,7 @@ def upgrade(target: sa.Engine | sa.Connection | str, revision: str = "head") -> 
         >>> upgrade(engine)
         >>> with engine.connect() as connection:
         ...     current_revision(connection)
-        '0001'
+        '0002'
     """
     if isinstance(target, sa.Connection):
         _upgrade_on(target, revision)

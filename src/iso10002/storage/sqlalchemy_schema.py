@@ -10,12 +10,13 @@ chain (version and digest of its latest event, which catches a deleted tail) and
 columns of :func:`iso10002.storage.common.query_columns`. ``iso10002_events`` holds the sealed
 rows of :func:`iso10002.storage.common.seal_all`, numbered per complaint (unique
 ``(complaint_id, version)``, the backstop of optimistic concurrency) and globally by
-``position`` (an identity column: the order of the event feed). Instants are integer
-microseconds since 1970 UTC.
+``position`` (an identity column: the order of the event feed). ``iso10002_complaint_facts``
+holds each complaint's :func:`~iso10002.storage.facts.metric_facts`, which metrics computed
+in SQL read (revision 0002). Instants are integer microseconds since 1970 UTC.
 
 Examples:
     >>> sorted(metadata.tables)
-    ['iso10002_complaints', 'iso10002_events']
+    ['iso10002_complaint_facts', 'iso10002_complaints', 'iso10002_events']
     >>> VERSION_TABLE
     'iso10002_alembic_version'
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["VERSION_TABLE", "ComplaintId", "complaints", "events", "metadata"]
+__all__ = ["VERSION_TABLE", "ComplaintId", "complaint_facts", "complaints", "events", "metadata"]
 
 VERSION_TABLE = "iso10002_alembic_version"
 """Alembic's version table for this schema (not ``alembic_version``: that one is the host's)."""
@@ -111,3 +112,26 @@ events = sa.Table(
     sqlite_autoincrement=True,
 )
 """The sealed events, per complaint by ``version`` and globally by ``position``."""
+
+complaint_facts = sa.Table(
+    "iso10002_complaint_facts",
+    metadata,
+    sa.Column("complaint_id", _ID, sa.ForeignKey(complaints.c.id), primary_key=True),
+    sa.Column("received_at", sa.BigInteger(), nullable=False),
+    sa.Column("acknowledged_at", sa.BigInteger(), nullable=True),
+    sa.Column("final_response_at", sa.BigInteger(), nullable=True),
+    sa.Column("closed_at", sa.BigInteger(), nullable=True),
+    sa.Column("withdrawn_at", sa.BigInteger(), nullable=True),
+    sa.Column("referred_at", sa.BigInteger(), nullable=True),
+    sa.Column("survey_offered_at", sa.BigInteger(), nullable=True),
+    sa.Column("upheld", sa.Integer(), nullable=False),
+    sa.Column("redress", sa.Text(), nullable=True),
+    sa.Column("root_cause", sa.String(), nullable=True),
+    sa.Column("satisfaction", sa.Integer(), nullable=True),
+    sa.Column("vulnerable", sa.Integer(), nullable=True),
+    sa.Column("reopenings", sa.Text(), nullable=True),
+    sa.Column("escalations", sa.Text(), nullable=True),
+    sa.Index(None, "received_at"),
+    sa.Index(None, "closed_at"),
+)
+"""Each complaint's metric facts (:data:`iso10002.storage.facts.FACT_COLUMNS`)."""

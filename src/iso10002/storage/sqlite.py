@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -81,8 +82,19 @@ from iso10002.storage.common import (
     snapshot_json,
     to_micros,
 )
+from iso10002.storage.facts import FACT_COLUMNS, FactRow, fact_differences, metric_facts
 from iso10002.storage.protocol import ComplaintQuery, RecordedEvent
-from iso10002.storage.sqlite_schema import check_file, database_errors, open_store_file
+from iso10002.storage.sqlite_schema import (
+    INSERT_FACTS,
+    check_file,
+    database_errors,
+    open_store_file,
+)
+
+if TYPE_CHECKING:
+    from iso10002.metrics.period import Period
+    from iso10002.metrics.summary import MetricSummary
+    from iso10002.sla.policy import SlaPolicy
 
 __all__ = ["Durability", "ImportSummary", "SQLiteStore"]
 
@@ -145,7 +157,7 @@ class SQLiteStore:
         'closed'
         >>> with SQLiteStore(path) as store:  # and it is still there
         ...     store.count(), store.schema_version
-        (1, 1)
+        (1, 2)
         >>> folder.cleanup()
     """
 
@@ -266,6 +278,7 @@ class SQLiteStore:
                 if existing is not None:
                     raise ConcurrencyConflict(complaint_id, 0, existing[0])
                 db.execute(INSERT_COMPLAINT, self._complaint_row(snapshot, rows[-1].digest, due))
+                db.execute(INSERT_FACTS, metric_facts(snapshot))
                 db.executemany(INSERT_EVENT, event_rows(rows, recorded))
                 if idempotency_key is not None:
                     db.execute(
@@ -613,6 +626,48 @@ class SQLiteStore:
         except ValidationError as exc:
             return exc
 
+    def summarize(
+        self,
+        period: Period,
+        *,
+        policy: SlaPolicy | None = None,
+        at: datetime | None = None,
+        customers: int | None = None,
+        first_contact_days: int = 1,
+    ) -> MetricSummary:
+        """The metric summary of every stored complaint, computed in SQLite.
+
+        Equal to :func:`iso10002.metrics.summarize` over :meth:`find` with the same
+        arguments; the aggregates run on the metric facts in one read transaction (see
+        :mod:`iso10002.metrics.pushdown` for which figures go to SQL and which stream).
+        Usually called through :func:`iso10002.metrics.summarize_store`.
+
+        Examples:
+            >>> from iso10002.metrics import Period
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> _ = store.create(history_to("closed"))
+            >>> s = store.summarize(Period.parse("2026Q1"))
+            >>> s.closed, s.redress_total
+            (1, {'GBP': Decimal('25.00')})
+            >>> store.close()
+        """
+        from iso10002.metrics.pushdown import summarize_facts
+
+        with self._errors(), self._pool.use() as db:
+            db.execute("BEGIN")  # one snapshot of the file for every query
+            try:
+                return summarize_facts(
+                    _Facts(self, db),
+                    period,
+                    policy=policy,
+                    at=at,
+                    customers=customers,
+                    first_contact_days=first_contact_days,
+                )
+            finally:
+                db.rollback()
+
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """Copy the whole database, consistently, to a new file ``target`` while in use.
 
@@ -772,6 +827,9 @@ class SQLiteStore:
         if db.execute(update_statement(changed), row).rowcount != 1:
             actual = self._require(db, snapshot.id)
             raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
+        facts = metric_facts(snapshot)
+        if facts != metric_facts(stored.snapshot):  # most events change no metric fact
+            db.execute(INSERT_FACTS, facts)
 
     def _prepare(
         self,
@@ -785,7 +843,7 @@ class SQLiteStore:
         due = None if next_due is None else next_due(snapshot)
         due = None if due is None else instant(due, "next_due")
         rows, head = sealed_rows(complaint_id, events, recorded)
-        return _Prepared(self._complaint_row(snapshot, head, due), rows)
+        return _Prepared(self._complaint_row(snapshot, head, due), rows, metric_facts(snapshot))
 
     def _write_batch(
         self,
@@ -811,6 +869,7 @@ class SQLiteStore:
                 del batch[index]
         items = list(batch.values())
         db.executemany(INSERT_COMPLAINT, [i.complaint for i in items])
+        db.executemany(INSERT_FACTS, [i.facts for i in items])
         written = [row for i in items for row in i.events]
         db.executemany(INSERT_EVENT, written)
         return len(items), len(written)
@@ -869,12 +928,20 @@ class SQLiteStore:
                 ids,
             ):
                 stored.setdefault(row[0], []).append(sealed_event(row))
+            facts: dict[str, FactRow] = {
+                row[0]: dict(zip(FACT_COLUMNS, row, strict=True))
+                for row in db.execute(
+                    f"SELECT {', '.join(FACT_COLUMNS)} FROM complaint_facts "
+                    f"WHERE complaint_id IN ({marks})",
+                    ids,
+                )
+            }
             db.execute("COMMIT")
         problems: list[IntegrityProblem] = []
         for complaint_id in ids:
             rows = stored.get(complaint_id, [])
             record = complaints.get(complaint_id)
-            problems.extend(self._verify_one(complaint_id, rows, record))
+            problems.extend(self._verify_one(complaint_id, rows, record, facts.get(complaint_id)))
         return problems
 
     def _verify_one(
@@ -882,6 +949,7 @@ class SQLiteStore:
         complaint_id: str,
         rows: list[SealedEvent],
         record: tuple[str | int | None, ...] | None,
+        facts: FactRow | None,
     ) -> list[IntegrityProblem]:
         if record is None:
             if not rows:
@@ -904,7 +972,49 @@ class SQLiteStore:
         found = check_snapshot(complaint_id, rows, snapshot)
         if found:
             return found
-        return check_columns(complaint_id, rows, columns, snapshot)
+        return check_columns(complaint_id, rows, columns, snapshot) or _check_facts(
+            complaint_id, facts, snapshot
+        )
+
+
+def _check_facts(
+    complaint_id: str, stored: FactRow | None, snapshot: Complaint
+) -> list[IntegrityProblem]:
+    """The metric facts must say what the (already verified) snapshot says."""
+    differing = fact_differences(stored, snapshot)
+    if not differing:
+        return []
+    detail = (
+        "its metric facts row is missing"
+        if stored is None
+        else f"metric fact(s) {', '.join(differing)} differ from the stored snapshot"
+    )
+    return [IntegrityProblem(complaint_id, None, "snapshot", detail)]
+
+
+class _Facts:
+    """The ``complaint_facts`` table on one connection, for the metrics pushdown."""
+
+    dialect = "sqlite"
+    table = "complaint_facts"
+
+    def __init__(self, store: SQLiteStore, db: sqlite3.Connection) -> None:
+        self._store = store
+        self._db = db
+
+    def rows(self, sql: str, params: Mapping[str, int]) -> Iterator[tuple[object, ...]]:
+        """The rows of a ``SELECT`` with ``:name`` parameters."""
+        yield from self._db.execute(sql, dict(params))
+
+    def snapshots(self, where: str, params: Mapping[str, int]) -> Iterator[Complaint]:
+        """The snapshots of the complaints whose facts row ``f`` matches ``where``."""
+        rows = self._db.execute(
+            "SELECT c.id, c.snapshot FROM complaint_facts AS f "
+            f"JOIN complaints AS c ON c.id = f.complaint_id WHERE {where}",
+            dict(params),
+        )
+        for complaint_id, text in rows:
+            yield self._store._snapshot(complaint_id, text)
 
 
 @attrs.frozen
@@ -923,3 +1033,4 @@ class _Prepared:
 
     complaint: QueryColumns
     events: list[tuple[str | int | None, ...]]
+    facts: FactRow

@@ -8,8 +8,9 @@ this version of the library knows. An older schema is brought forward one :class
 at a time, each in its own ``BEGIN IMMEDIATE`` transaction that re-reads the version first, so
 several processes opening one file at once migrate it exactly once.
 
-Adding a column or a table later (the metrics work will push aggregates down to SQL) is a
-new :class:`Migration` appended to :data:`MIGRATIONS`; nothing else changes.
+Adding a column or a table later is a new :class:`Migration` appended to :data:`MIGRATIONS`;
+nothing else changes. Version 2 added the metric facts (:mod:`iso10002.storage.facts`) that
+metrics computed in SQL read, and filled them in from the stored snapshots.
 
 Examples:
     >>> SCHEMA_VERSION == MIGRATIONS[-1].version
@@ -23,16 +24,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
 
 from iso10002.errors import ConfigurationError, IntegrityViolation, Iso10002Error
+from iso10002.storage.common import snapshot_from_json
+from iso10002.storage.facts import FACT_COLUMNS, metric_facts
 
 __all__ = [
     "APPLICATION_ID",
+    "INSERT_FACTS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "SQLITE_HEADER",
@@ -52,11 +56,34 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 @attrs.frozen
 class Migration:
-    """One forward step of the schema: run ``statements``, then the file is at ``version``."""
+    """One forward step of the schema: run ``statements``, then ``populate`` (if any), and
+    the file is at ``version``. ``populate`` fills new tables or columns from the data
+    already stored, in the same transaction."""
 
     version: int
     summary: str
     statements: tuple[str, ...]
+    populate: Callable[[sqlite3.Connection], None] | None = None
+
+
+INSERT_FACTS = (
+    f"INSERT OR REPLACE INTO complaint_facts ({', '.join(FACT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in FACT_COLUMNS)})"
+)
+"""Write (or rewrite) one complaint's :func:`~iso10002.storage.facts.metric_facts` row."""
+
+
+def _populate_facts(db: sqlite3.Connection) -> None:
+    """The facts of every stored complaint, from its snapshot, a thousand at a time."""
+    last = ""
+    while True:
+        rows = db.execute(
+            "SELECT id, snapshot FROM complaints WHERE id > ? ORDER BY id LIMIT 1000", (last,)
+        ).fetchall()
+        if not rows:
+            return
+        db.executemany(INSERT_FACTS, [metric_facts(snapshot_from_json(text)) for _, text in rows])
+        last = rows[-1][0]
 
 
 # The events table is append-only at the database level: the only change SQLite accepts to a
@@ -144,13 +171,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             *APPEND_ONLY_TRIGGERS,
         ),
     ),
+    Migration(
+        2,
+        "metric facts per complaint, for metrics computed in SQL",
+        (
+            # storage.facts.metric_facts of each complaint's snapshot, written with it;
+            # instants are integer microseconds, like every other instant in the file.
+            """
+            CREATE TABLE complaint_facts (
+                complaint_id TEXT PRIMARY KEY NOT NULL REFERENCES complaints (id),
+                received_at INTEGER NOT NULL,
+                acknowledged_at INTEGER,
+                final_response_at INTEGER,
+                closed_at INTEGER,
+                withdrawn_at INTEGER,
+                referred_at INTEGER,
+                survey_offered_at INTEGER,
+                upheld INTEGER NOT NULL CHECK (upheld IN (0, 1)),
+                redress TEXT,
+                root_cause TEXT,
+                satisfaction INTEGER,
+                vulnerable INTEGER CHECK (vulnerable IN (0, 1)),
+                reopenings TEXT,
+                escalations TEXT
+            )
+            """,
+            "CREATE INDEX complaint_facts_by_receipt ON complaint_facts (received_at)",
+            "CREATE INDEX complaint_facts_by_closure ON complaint_facts (closed_at)",
+        ),
+        populate=_populate_facts,
+    ),
 )
 """Every schema step, oldest first; a file at version ``n`` has run the first ``n``."""
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The schema version this version of the library writes."""
 
-_TABLES = frozenset({"complaints", "events", "idempotency_keys"})
+_TABLES = frozenset({"complaints", "events", "idempotency_keys", "complaint_facts"})
 
 
 def translate_error(exc: sqlite3.Error, path: str) -> Iso10002Error:
@@ -291,6 +348,8 @@ def migrate(db: sqlite3.Connection, path: str) -> int:
             if current < step.version:
                 for statement in step.statements:
                     db.execute(statement)
+                if step.populate is not None:
+                    step.populate(db)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {step.version}")
             db.execute("COMMIT")

@@ -1,0 +1,113 @@
+"""The metric summary computed by PostgreSQL (and SQLite through SQLAlchemy) equals the pure
+function's, field by field (issue 6.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from iso10002.demo import demo_policy, simulate
+from iso10002.metrics import Period, summarize, summarize_store
+from iso10002.storage import SQLiteStore
+from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
+from metrics.test_pushdown import PERIODS, Q3, assert_same
+from storage import sqla_support as db  # tests/storage, on the path as the tests folder is
+
+
+@pytest.fixture(scope="module")
+def simulated() -> Iterator[SQLiteStore]:
+    store = SQLiteStore.memory()
+    simulate(store, complaints=300, seed=11, quarter=Q3)
+    yield store
+    store.close()
+
+
+def copy_into(target: SQLAlchemyStore, source: SQLiteStore) -> SQLAlchemyStore:
+    target.create_many(source.history(c.id) for c in source.find())
+    return target
+
+
+@pytest.fixture(scope="module")
+def postgres(request: pytest.FixtureRequest, simulated: SQLiteStore) -> Iterator[SQLAlchemyStore]:
+    """The simulated quarter in a PostgreSQL database of this module's own."""
+    db.require_postgres(request)
+    url = db.create_database("pushdown")
+    try:
+        upgrade(url)
+        store = copy_into(SQLAlchemyStore(url), simulated)
+        yield store
+        store.close()
+    finally:
+        db.drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def sqlite_via_sqlalchemy(simulated: SQLiteStore) -> Iterator[SQLAlchemyStore]:
+    store = copy_into(SQLAlchemyStore("sqlite://", migrate=True), simulated)
+    yield store
+    store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.label}-{p.tz}")
+def test_postgresql_equals_the_pure_summary(postgres: SQLAlchemyStore, period: Period) -> None:
+    assert_same(summarize_store(postgres, period), summarize(postgres.find(), period))
+
+
+@pytest.mark.postgres
+def test_postgresql_equals_the_pure_summary_with_a_policy(postgres: SQLAlchemyStore) -> None:
+    options = {"policy": demo_policy(), "customers": 10_000, "first_contact_days": 2}
+    pushed = summarize_store(postgres, Q3, **options)  # type: ignore[arg-type]
+    assert pushed.sla_compliance
+    assert_same(pushed, summarize(postgres.find(), Q3, **options))  # type: ignore[arg-type]
+
+
+@pytest.mark.postgres
+def test_postgresql_and_sqlite_agree(postgres: SQLAlchemyStore, simulated: SQLiteStore) -> None:
+    assert summarize_store(postgres, Q3) == summarize_store(simulated, Q3)
+
+
+@pytest.mark.postgres
+def test_the_facts_migration_fills_in_existing_complaints(
+    request: pytest.FixtureRequest, simulated: SQLiteStore
+) -> None:
+    db.require_postgres(request)
+    url = db.create_database("pushdown_migration")
+    try:
+        upgrade(url, "0001")
+        engine = db.sa.create_engine(url)
+        try:
+            with engine.begin() as connection:  # complaints written before revision 0002
+                for complaint in list(simulated.find())[:50]:
+                    connection.execute(
+                        db.complaints.insert().values(**_row_of(complaint), idempotency_key=None)
+                    )
+        finally:
+            engine.dispose()
+        store = SQLAlchemyStore(url, migrate=True)
+        try:
+            assert store.count() == 50
+            assert_same(summarize_store(store, Q3), summarize(store.find(), Q3))
+        finally:
+            store.close()
+    finally:
+        db.drop_database(url)
+
+
+def _row_of(complaint: object) -> dict[str, object]:
+    from iso10002.storage._sqlalchemy_bulk import complaint_values
+
+    return complaint_values(complaint, "0" * 64, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("period", PERIODS[:3], ids=lambda p: f"{p.label}-{p.tz}")
+def test_sqlite_through_sqlalchemy_equals_the_pure_summary(
+    sqlite_via_sqlalchemy: SQLAlchemyStore, period: Period
+) -> None:
+    store = sqlite_via_sqlalchemy
+    policy = demo_policy()
+    assert_same(
+        summarize_store(store, period, policy=policy),
+        summarize(store.find(), period, policy=policy),
+    )
