@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -71,6 +71,26 @@ _EIGHT_WEEKS = timedelta(weeks=8)
 _DST_SLACK = timedelta(hours=3)
 _WEEKDAYS = BusinessCalendar.weekdays("UTC")
 _PENDING = frozenset({TargetState.PENDING, TargetState.AT_RISK})
+
+
+T = TypeVar("T", datetime, int)
+
+
+def resolved_at(final_response_at: T | None, closed_at: T) -> T:
+    """When a closed complaint was resolved, for the closed-within bands: its final response
+    (the first decision communicated), or its closure when it closed without one (or the
+    response came after, as after a reopening). The FCA and the CFPB measure a complaint's
+    handling to the response the firm sends, not to the later closure of the record.
+
+    Works on instants and on their microseconds alike (the SQL pushdown passes integers).
+
+    Examples:
+        >>> resolved_at(None, 5), resolved_at(3, 5), resolved_at(7, 5)
+        (5, 3, 5)
+    """
+    if final_response_at is None or final_response_at > closed_at:
+        return closed_at
+    return final_response_at
 
 
 class Deadlines:
@@ -321,15 +341,16 @@ class Tally:
         received_at = c.received_at
         fca_early, cfpb_first, cfpb_final, _ = self.settings.deadlines.of(received_at)
         bands = self.bands
-        if closed_at <= fca_early:
+        resolved = resolved_at(c.final_response_at, closed_at)
+        if resolved <= fca_early:
             bands[0] += 1
-        elif self._within_eight_weeks(received_at, closed_at):
+        elif self._within_eight_weeks(received_at, resolved):
             bands[1] += 1
         else:
             bands[2] += 1
-        if closed_at <= cfpb_first:
+        if resolved <= cfpb_first:
             bands[3] += 1
-        elif closed_at <= cfpb_final:
+        elif resolved <= cfpb_final:
             bands[4] += 1
         else:
             bands[5] += 1

@@ -62,6 +62,7 @@ from iso10002.metrics._tally import (
     _FCA_EIGHT_WEEKS,
     AGE_BUCKETS,
     CLOSED_WITHIN,
+    resolved_at,
 )
 from iso10002.metrics.dimensions import Dimension
 from iso10002.metrics.figures import RootCauseShare, SatisfactionSummary, TrendPoint, rate
@@ -500,11 +501,13 @@ def _bands(
     final = _Deadlines(_CFPB_FINAL, calendar)
     bands = [0] * len(CLOSED_WITHIN)
     rows = source.rows(
-        f"SELECT received_at, closed_at FROM {sql.table} "
+        f"SELECT received_at, closed_at, final_response_at FROM {sql.table} "
         f"WHERE {sql.c('received_at')} < :e AND {sql.within('closed_at')}",
         params,
     )
-    for received, closed in cast("Iterable[tuple[int, int]]", rows):  # BIGINT columns
+    typed = cast("Iterable[tuple[int, int, int | None]]", rows)  # BIGINT columns
+    for received, closed_at, final_response in typed:
+        closed = resolved_at(final_response, closed_at)
         if closed <= early.due(received):
             bands[0] += 1
         elif closed <= eight_weeks.due(received):

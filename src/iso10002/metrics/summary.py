@@ -269,7 +269,9 @@ def summarize(
       not apply to a complaint (or are waived) are left out. An early-resolution target is
       an opportunity, not a deadline: its "breached" means the complaint was not resolved
       that early.
-    - ``closed_within``: complaints closed in P, by ``closed_at`` against receipt. FCA:
+    - ``closed_within``: complaints closed in P, by when they were resolved against
+      receipt: the final response (the first decision communicated), or ``closed_at`` when
+      there was none before the closure — the regulators measure to the response. FCA:
       "within 3 business days" (by close of business on the 3rd business day after the day
       of receipt, DISP 1.5.1R), "within 8 weeks" (later, but within 8 weeks, DISP 1.6.2R),
       "after 8 weeks". CFPB: "within 15 days" (by the end of the 15th calendar day after
