@@ -43,7 +43,7 @@ WORKERS = 8
 COMPLAINTS = tuple(f"C-{n:03d}" for n in range(200))
 HOT = COMPLAINTS[:4]
 """Half the commands go to these few (a complaint in the news), so that workers collide."""
-COMMANDS = soak_int("ISO10002_LOAD_COMMANDS", 40, 5_000)
+COMMANDS = soak_int("ISO10002_LOAD_COMMANDS", 30, 5_000)
 """Commands per worker: a few dozen in CI, 5,000 in the soak run."""
 PATH = (
     "acknowledge",

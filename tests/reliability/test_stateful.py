@@ -19,6 +19,7 @@ raise; the desk must raise one of them, or succeed when none applies. After ever
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -112,7 +113,9 @@ class DeskMachine(RuleBasedStateMachine):
             self.clock,
             access=lambda actor, action, complaint: actor != INTRUDER,
             refusals=self.refusals,
+            id_factory=lambda: f"C-{next(self.numbers):04d}",  # replayable, unlike uuid4
         )
+        self.numbers = itertools.count(1)
         self.versions: dict[str, int] = {}  # what each complaint's version must be
         self.keys: dict[str, str] = {}  # idempotency key -> complaint id
 
