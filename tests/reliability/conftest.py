@@ -1,7 +1,7 @@
 """Fixtures of the reliability tests: a fresh store of every kind the project ships.
 
-The PostgreSQL helpers of the storage tests (``tests/storage/sqla_support.py``) are reused,
-so that folder goes on the path.
+The PostgreSQL helpers of the storage tests (``tests/storage/sqla_support.py``) and the Flask
+test app (``tests/contrib/flask_support.py``) are reused, so those folders go on the path.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "storage"))
+sys.path.insert(0, str(Path(__file__).parent.parent / "contrib"))
 
 import sqla_support as db
 from reliability_support import StoreFactory
