@@ -73,3 +73,11 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactor
 
         return django
     raise AssertionError(f"unknown store kind {kind!r}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder ``reliability`` (``-m reliability`` selects them)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.reliability)
