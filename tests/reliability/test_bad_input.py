@@ -24,7 +24,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from reliability_support import soak_int
+from reliability_support import STORE_KINDS, StoreFactory, soak_int
 
 from iso10002 import model
 from iso10002.csvsafe import FORMULA_STARTS, write_csv
@@ -191,6 +191,39 @@ def test_every_event_type_refuses_a_naive_instant_naming_at(cls: type[Event]) ->
             from_data({**to_data(event), "at": naive}, Event)
 
     check()
+
+
+@pytest.mark.parametrize("store_factory", STORE_KINDS, indirect=True)
+@pytest.mark.parametrize("where", ["product", "category", "actor", "person", "description"])
+def test_a_control_character_in_any_text_is_refused_naming_the_field_on_every_store(
+    store_factory: StoreFactory, where: str
+) -> None:
+    # PostgreSQL cannot store NUL in a text column: without this check the store failed with
+    # StorageError (a server error to an API client) where SQLite stored it.
+    from iso10002.desk import ComplaintsDesk
+
+    bad = "card\x00fees"
+    store = store_factory()
+    try:
+        desk = ComplaintsDesk(store)
+        with pytest.raises(ValidationError) as refused:
+            desk.receive(
+                actor=bad if where == "actor" else "agent:ana",
+                channel=model.Channel.WEB,
+                complainant=None,
+                description=bad if where == "description" else "Charged twice.",
+                classification=model.Classification(
+                    product=bad if where == "product" else "card",
+                    category=bad if where == "category" else None,
+                ),
+                persons_complained_about=[bad] if where == "person" else [],
+            )
+        assert "control character" in str(refused.value)
+        field = {"person": "persons_complained_about[0]"}.get(where, where)
+        assert any(line.startswith(field) for line in refused.value.errors), refused.value
+        assert store.count() == 0
+    finally:
+        store.close()
 
 
 # --- 2. imports: CSV and JSON files -----------------------------------------------------------

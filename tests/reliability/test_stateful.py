@@ -129,7 +129,9 @@ class DeskMachine(RuleBasedStateMachine):
         anonymous=st.booleans(),
         key=st.none() | st.sampled_from(["form-1", "form-2"]),
         actor=st.sampled_from(ACTORS),
-        description=st.sampled_from(["Charged twice for the fee.", "", "<b>rude</b>\x00 reply"]),
+        description=st.sampled_from(
+            ["Charged twice for the fee.", "", "<b>rude</b>\x00 reply", "Line one.\r\n\tTwo."]
+        ),
     )
     def receive(
         self, anonymous: bool, key: str | None, actor: str, description: str
@@ -145,7 +147,7 @@ class DeskMachine(RuleBasedStateMachine):
             "idempotency_key": key,
         }
         possible: set[type[Exception]] = set()
-        if not description.strip():
+        if not description.strip() or "\x00" in description:  # blank, or a control character
             possible.add(ValidationError)
         if actor == INTRUDER:
             possible.add(AccessDenied)
