@@ -78,8 +78,12 @@ IMPOSSIBLE_DATES = st.sampled_from(
         "",
     ]
 )
+# What records accept as text: anything but the control characters they refuse.
+ACCEPTED_TEXT = st.characters(
+    codec="utf-8", exclude_characters="".join(map(chr, [*range(9), 11, 12, *range(14, 32), 127]))
+)
 FORMULAS = st.sampled_from(FORMULA_STARTS).flatmap(
-    lambda start: st.text(max_size=20).map(lambda rest: start + rest)
+    lambda start: st.text(ACCEPTED_TEXT, max_size=20).map(lambda rest: start + rest)
 )
 HTML = st.sampled_from(
     [
@@ -416,7 +420,7 @@ def test_write_csv_never_writes_a_cell_a_spreadsheet_would_evaluate(cells: list[
 @given(
     product=FORMULAS | HTML,
     category=FORMULAS,
-    description=FORMULAS | HTML | CONTROL.map(lambda c: "x" + c),
+    description=FORMULAS | HTML | st.sampled_from(["x\t=1", "x\r\n=1+1", "@x"]),
 )
 def test_the_cfpb_export_neutralises_formula_cells_from_complaint_text(
     product: str, category: str, description: str
