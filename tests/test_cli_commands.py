@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from iso10002.cli import main
+from iso10002._cli_help import _commands, commands_table
+from iso10002.cli import _parser, main
 from iso10002.sla import presets
 from iso10002.storage import SQLiteStore, open_store
 from iso10002.testing.builders import START, conforming_history, history_to
@@ -116,8 +117,92 @@ def test_a_missing_store_is_not_created_by_a_reading_command(tmp_path: Path) -> 
         assert store.count() == 0
 
 
-def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("demo", "verify", "check", "overdue"):
-        with pytest.raises(SystemExit):
-            run(command, "--help")
-        assert "example: iso10002 " + command in capsys.readouterr().out
+def commands() -> list[str]:
+    return list(_commands(_parser()))
+
+
+def test_the_command_line_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run("--help")
+    assert exit_.value.code == 0
+    listed = capsys.readouterr().out
+    for command in ("demo", "verify", "check", "overdue", "import", "export"):
+        assert f"    {command} " in listed
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_has_help_with_an_example_and_its_exit_codes(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(command, "--help")
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    examples, _, codes = text.partition("exit codes:")
+    assert f"  iso10002 {command} " in examples.split("example")[-1]
+    assert codes.startswith("\n  0  ")
+    assert "\n  2  bad usage" in codes  # argparse's own code for a usage error
+
+
+@pytest.mark.parametrize("command", commands())
+def test_every_command_that_prints_takes_json(command: str) -> None:
+    options = {
+        a for action in _commands(_parser())[command]._actions for a in action.option_strings
+    }
+    assert "--json" in options
+
+
+def test_demo_prints_its_summary_as_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["demo", "--complaints", "30", "--seed", "4", "--dir", str(tmp_path), "--json"]
+    assert run(*argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["store"] == str(tmp_path / "iso10002-demo.sqlite3")
+    assert (summary["quarter"], summary["received"]) == ("2026Q3", 30)
+    assert sum(summary["states"].values()) == 30
+    assert summary["integrity"]["ok"] is True
+    assert summary["integrity"]["broken"] == []
+    assert summary["sla"]["policy"] == "fca.disp.standard"
+    acknowledge = summary["sla"]["targets"]["acknowledge"]
+    assert 0 < acknowledge["met"] + acknowledge["breached"] + acknowledge["pending"] <= 30
+    assert summary["figures"]["received"] == 30
+    steps = summary["example"]["steps"]
+    assert steps[0]["event"] == "received"
+    assert [s["at"] for s in steps] == sorted(s["at"] for s in steps)
+
+
+def test_demo_json_and_text_tell_the_same_quarter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run("demo", "--complaints", "25", "--seed", "9", "--dir", str(tmp_path / "a"), "--json")
+    summary = json.loads(capsys.readouterr().out)
+    run("demo", "--complaints", "25", "--seed", "9", "--dir", str(tmp_path / "b"))
+    text = capsys.readouterr().out
+    for state, count in summary["states"].items():
+        assert f"  {state:<14}{count:>6,}" in text
+    assert f"{summary['sla']['breaches']:,} breaches in all" in text
+
+
+def test_verify_json_on_a_sound_store_lists_nothing_broken(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("verify", "--db", str(db), "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["broken"], report["checked"]) == (True, [], 3)
+
+
+def test_overdue_json_is_an_empty_list_when_nothing_is_late(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("overdue", "--db", str(db), "--at", START.isoformat(), "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_the_docs_table_lists_every_command_with_its_exit_codes() -> None:
+    table = commands_table(_parser()).splitlines()
+    assert len(table) == 2 + len(commands())
+    for command, row in zip(commands(), table[2:], strict=True):
+        assert row.startswith(f"| `iso10002 {command}` |")
+        assert "| 0 " in row
+        assert "; 2 bad usage" in row

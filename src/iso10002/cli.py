@@ -19,19 +19,19 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 
-from iso10002._checks import instant
+from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002._version import __version__
-from iso10002.demo import Quarter, simulate, summarize
+from iso10002.demo import simulate, summarize, summary_data
 from iso10002.desk import ComplaintsDesk
 from iso10002.errors import Iso10002Error
+from iso10002.integrity import IntegrityReport
 from iso10002.metrics._import_export_cli import add_commands as add_import_export
+from iso10002.metrics.period import Period
 from iso10002.principles import CheckContext, FindingSeverity, ProcessProfile, check_conformance
 from iso10002.progress import ProgressBar
 from iso10002.serialization import from_json, to_data
@@ -57,7 +57,7 @@ def _demo_file(args: argparse.Namespace) -> Path:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    quarter = Quarter.parse(args.quarter)  # before any file is created
+    quarter = Period.parse(args.quarter)  # before any file is created
     path = _demo_file(args)
     try:
         # NORMAL durability: a simulation need not wait for the disk at every step.
@@ -72,22 +72,20 @@ def _demo(args: argparse.Namespace) -> int:
             store, complaints=args.complaints, seed=args.seed, quarter=quarter, progress=progress
         )
         report = store.verify_integrity()
-        if not args.quiet:
+        if args.json:
+            print_json(
+                {
+                    "store": str(store.path),
+                    **summary_data(store, result, quarter),
+                    "integrity": _integrity_data(report),
+                }
+            )
+        elif not args.quiet:
             print(f"Store: SQLite file {store.path} (kept; open it with SQLiteStore)")
             print(summarize(store, result, quarter))
             print()
             print(f"Integrity: {report}")
     return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def _instant(text: str | None) -> datetime:
-    """``--at``: an ISO 8601 instant with an offset (default: now)."""
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
-    except ValueError as exc:  # a malformed text, or a ValidationError for a naive one
-        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
 
 
 def _open(args: argparse.Namespace) -> OpenedStore:
@@ -106,22 +104,24 @@ def _policy(args: argparse.Namespace) -> SlaPolicy | None:
         raise ValueError(str(exc)) from exc
 
 
-def _print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+def _integrity_data(report: IntegrityReport) -> dict[str, object]:
+    data = to_data(report)
+    assert isinstance(data, dict)
+    return {"ok": report.ok, "broken": list(report.broken), **data}
 
 
 def _verify(args: argparse.Namespace) -> int:
     with _open(args) as store:
         report = store.verify_integrity(args.id or None)
     if args.json:
-        _print_json({"ok": report.ok, "broken": list(report.broken), **to_data(report)})
+        print_json(_integrity_data(report))
     elif not args.quiet:
         print(report)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _check(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     profile = None
     if args.profile is not None:
@@ -147,7 +147,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _overdue(args: argparse.Namespace) -> int:
-    at = _instant(args.at)
+    at = at_option(args.at)
     policy = _policy(args)
     with _open(args) as store:
         rows = [
@@ -155,7 +155,7 @@ def _overdue(args: argparse.Namespace) -> int:
             for o in ComplaintsDesk(store, policy).overdue(at)
         ]
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": c.id,
@@ -191,44 +191,74 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iso10002",
         description="Customer complaints handled as ISO 10002:2018 describes.",
+        epilog="Run 'iso10002 COMMAND --help' for a command's options, examples and exit "
+        "codes. Exit codes: 0 success; 1 a check failed; 2 bad usage or input.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
         help="simulate a quarter of complaints and summarise it",
         description="Simulate a realistic quarter of complaints through the whole lifecycle "
-        "with a seeded generator, then print a summary.",
-        epilog="example: iso10002 demo --complaints 1000 --seed 7 --quarter 2026Q3",
+        "with a seeded generator, on an SQLite file that is kept, then print a summary.",
+        examples=[
+            "iso10002 demo --complaints 1000 --seed 7 --quarter 2026Q3",
+            "iso10002 demo --dir . --json > quarter.json",
+        ],
+        exit_codes={
+            EXIT_OK: "simulated, and every complaint's chain verifies",
+            EXIT_FAILED: "the simulated store failed its integrity check",
+            EXIT_USAGE: USAGE + "; also a --db that already holds complaints",
+        },
     )
     demo.add_argument("--complaints", type=int, default=600, help="how many (default 600)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     demo.add_argument("--quarter", default="2026Q3", help="quarter to simulate (default 2026Q3)")
+    demo.add_argument("--json", action="store_true", help="print the summary as JSON")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
     where = demo.add_mutually_exclusive_group()
     where.add_argument("--db", help="the SQLite file to create (default: in a new temp folder)")
     where.add_argument("--dir", help=f"the folder to create {DEMO_FILE} in")
     demo.set_defaults(handler=_demo)
 
-    verify = commands.add_parser(
+    verify = add_command(
+        commands,
         "verify",
         help="verify every complaint's hash chain and snapshot (information integrity, 4.9)",
         description="Re-check the hash chain, the personal-data commitments and the snapshot "
-        "of every complaint (or of --id ones). Exit 1 if any is broken.",
-        epilog="example: iso10002 verify --db complaints.sqlite3 --json",
+        "of every complaint (or of --id ones).",
+        examples=[
+            "iso10002 verify --db complaints.sqlite3",
+            "iso10002 verify --db complaints.sqlite3 --id C-0001 --json",
+        ],
+        exit_codes={
+            EXIT_OK: "every complaint verified",
+            EXIT_FAILED: "a chain, commitment or snapshot is broken (--json names them)",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(verify)
     verify.add_argument("--id", action="append", help="verify this complaint only (repeatable)")
     verify.set_defaults(handler=_verify)
 
-    check = commands.add_parser(
+    check = add_command(
+        commands,
         "check",
         help="check conformance with the ISO 10002 principles; exit 1 if one fails",
         description="Run every registered conformance check over the store's complaints (and "
         "the process profile, if given) and print the report. With --policy, the SLA checks "
         "(acknowledgement, deadlines, updates) judge against that preset.",
-        epilog="example: iso10002 check --db complaints.sqlite3 --policy fca.disp.standard "
-        "--profile process.json --fail-at major",
+        examples=[
+            "iso10002 check --db complaints.sqlite3 --policy fca.disp.standard",
+            "iso10002 check --db complaints.sqlite3 --policy fca.disp.standard "
+            "--profile process.json --fail-at major --json",
+        ],
+        exit_codes={
+            EXIT_OK: "every principle passed (or was not checked)",
+            EXIT_FAILED: "a principle failed: a finding at --fail-at or above",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(check)
     check.add_argument("--policy", help=f"an SLA preset id ({', '.join(presets.ids())})")
@@ -243,12 +273,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--limit", type=int, default=10, help="findings shown per principle")
     check.set_defaults(handler=_check)
 
-    overdue = commands.add_parser(
+    overdue = add_command(
+        commands,
         "overdue",
         help="list open complaints past an SLA deadline",
         description="List open complaints whose next deadline (recorded by the desk) has "
         "passed; with --policy, each breached target is explained.",
-        epilog="example: iso10002 overdue --db complaints.sqlite3 --policy fca.disp.standard",
+        examples=[
+            "iso10002 overdue --db complaints.sqlite3 --policy fca.disp.standard",
+            "iso10002 overdue --db complaints.sqlite3 --at 2026-10-01T09:00+01:00 "
+            "--json --fail-if-any",
+        ],
+        exit_codes={
+            EXIT_OK: "listed (none overdue, or no --fail-if-any)",
+            EXIT_FAILED: "some complaints are overdue and --fail-if-any was given",
+            EXIT_USAGE: USAGE,
+        },
     )
     _store_arguments(overdue)
     overdue.add_argument("--policy", help="an SLA preset id, to explain each breach")

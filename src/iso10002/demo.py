@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -29,6 +29,10 @@ import attrs
 from iso10002.clock import ManualClock
 from iso10002.desk import ComplaintsDesk, DeskPolicy
 from iso10002.errors import TransitionNotAllowed
+from iso10002.metrics.period import Period
+from iso10002.metrics.stats import DurationStats
+from iso10002.metrics.summary import MetricSummary
+from iso10002.metrics.summary import summarize as summarize_metrics
 from iso10002.model import (
     ActionKind,
     Channel,
@@ -49,10 +53,10 @@ from iso10002.model import (
     Severity,
     Vulnerability,
 )
-from iso10002.sla import BusinessCalendar, SlaPolicy, TargetState, presets
+from iso10002.sla import BusinessCalendar, SlaPolicy, presets
 from iso10002.storage.protocol import ComplaintStore
 
-__all__ = ["Quarter", "SimulationResult", "demo_policy", "simulate", "summarize"]
+__all__ = ["SimulationResult", "demo_policy", "simulate", "summarize", "summary_data"]
 
 _PRODUCTS = {
     "current account": ("fees", "overdraft", "account closure"),
@@ -68,48 +72,14 @@ _ROOT_CAUSES = (
     ("communication", "letter unclear"),
     ("third party", "supplier delay"),
 )
+DEMO_QUARTER = Period.quarter(2026, 3)
+"""The quarter :func:`simulate` runs by default."""
 _TEAM = ("agent:amira", "agent:ben", "agent:chloe", "agent:dev", "agent:eve")
 _LEADS = ("lead:farah", "lead:george")
 _STREETS = ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane")
 _TOWNS = ("Leeds", "Bristol", "Norwich", "Exeter", "York", "Cardiff")
 _FIRST = ("Alex", "Sam", "Priya", "Tom", "Grace", "Mohammed", "Li", "Olu", "Ines", "Ruth")
 _LAST = ("Smith", "Jones", "Khan", "Brown", "Taylor", "Okafor", "Wilson", "Evans", "Chen")
-
-
-@attrs.frozen
-class Quarter:
-    """A calendar quarter, such as 2026 Q3.
-
-    Examples:
-        >>> Quarter.parse("2026Q3").start.isoformat()
-        '2026-07-01T00:00:00+00:00'
-    """
-
-    year: int
-    number: int
-
-    @classmethod
-    def parse(cls, text: str) -> Quarter:
-        """Read ``"2026Q3"`` (or ``"2026-Q3"``)."""
-        year, _, number = text.upper().replace("-", "").partition("Q")
-        if not (year.isdigit() and number in {"1", "2", "3", "4"}):
-            raise ValueError(f"{text!r} is not a quarter such as 2026Q3")
-        return cls(int(year), int(number))
-
-    @property
-    def start(self) -> datetime:
-        """Midnight UTC on the quarter's first day."""
-        return datetime(self.year, 3 * self.number - 2, 1, tzinfo=timezone.utc)
-
-    @property
-    def end(self) -> datetime:
-        """Midnight UTC on the day after the quarter's last day."""
-        if self.number == 4:
-            return datetime(self.year + 1, 1, 1, tzinfo=timezone.utc)
-        return datetime(self.year, 3 * self.number + 1, 1, tzinfo=timezone.utc)
-
-    def __str__(self) -> str:
-        return f"{self.year}Q{self.number}"
 
 
 @attrs.frozen
@@ -180,7 +150,7 @@ def _complainant(rng: random.Random) -> Complainant:
     )
 
 
-def _arrival(rng: random.Random, quarter: Quarter) -> datetime:
+def _arrival(rng: random.Random, quarter: Period) -> datetime:
     days = (quarter.end - quarter.start).days
     day = quarter.start.date() + timedelta(days=rng.randrange(days))
     weekend = day.weekday() >= 5
@@ -397,7 +367,7 @@ def _plan(
     return script
 
 
-def _timeline(rng: random.Random, quarter: Quarter, complaints: int) -> list[tuple[datetime, int]]:
+def _timeline(rng: random.Random, quarter: Period, complaints: int) -> list[tuple[datetime, int]]:
     """Arrival instants, each with the seed of its complaint's own generator."""
     arrivals = sorted(_arrival(rng, quarter) for _ in range(complaints))
     return [(at, rng.getrandbits(64)) for at in arrivals]
@@ -408,7 +378,7 @@ def simulate(
     *,
     complaints: int = 600,
     seed: int = 2026,
-    quarter: Quarter = Quarter(2026, 3),
+    quarter: Period = DEMO_QUARTER,
     policy: DeskPolicy | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
@@ -431,7 +401,7 @@ def simulate(
         policy = demo_policy()
     calendar = policy.calendar if isinstance(policy, SlaPolicy) else demo_policy().calendar
     clock = ManualClock(quarter.start)
-    next_id = (f"CMP-{quarter.year}-{n:05d}" for n in range(1, complaints + 1))
+    next_id = (f"CMP-{quarter.start.year}-{n:05d}" for n in range(1, complaints + 1))
     desk = ComplaintsDesk(store, policy, clock, id_factory=lambda: next(next_id))
     # (when, tie-breaker, complaint id or receipt seed, step or None for a receipt)
     queue: list[tuple[datetime, int, str, Step | None]] = [
@@ -478,94 +448,121 @@ def _receive(desk: ComplaintsDesk, rng: random.Random) -> Complaint:
     )
 
 
-def _hours(delta: timedelta) -> float:
-    return delta.total_seconds() / 3600
-
-
-def _describe(values: list[float], unit: str) -> str:
-    if not values:
+def _describe(stats: DurationStats | None, unit: timedelta, name: str) -> str:
+    if stats is None or stats.median is None:
         return "none yet"
-    ordered = sorted(values)
-    median = ordered[len(ordered) // 2]
-    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
-    longest = ordered[-1]
+    assert stats.p90 is not None  # set whenever the median is
+    assert stats.max is not None
     return (
-        f"median {median:.1f} {unit}, 90th percentile {p90:.1f} {unit}, "
-        f"longest {longest:.1f} {unit}"
+        f"median {stats.median / unit:.1f} {name}, 90th percentile {stats.p90 / unit:.1f} "
+        f"{name}, longest {stats.max / unit:.1f} {name} ({stats.count:,} complaints)"
     )
 
 
-def _sla_lines(complaints: list[Complaint], policy: SlaPolicy, at: datetime) -> list[str]:
-    """SLA states per target at ``at``: how many met, breached, at risk, pending."""
-    counts: dict[str, dict[TargetState, int]] = {}
-    for c in complaints:
-        for status in policy.evaluate(c, at, explain=False).targets:
-            row = counts.setdefault(status.name, dict.fromkeys(TargetState, 0))
-            row[status.state] += 1
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _breaches(figures: MetricSummary) -> int:
+    """Breached deadlines over every target but early resolution, which is not a deadline."""
+    return sum(
+        row.breached for name, row in figures.sla_compliance.items() if name != "early_resolution"
+    )
+
+
+def _sla_lines(figures: MetricSummary, policy: SlaPolicy) -> list[str]:
+    """SLA results per target for the quarter's complaints, judged at the quarter end."""
     label = policy.calendar.holiday_label
     lines = [
-        f"SLA ({policy.name}, {label}) at {policy.calendar.local(at):%d %b %Y %H:%M}:",
-        f"  {'target':<20}{'met':>7}{'breached':>10}{'at risk':>9}{'pending':>9}{'n/a':>7}",
+        f"SLA ({policy.name}, {label}) at {policy.calendar.local(figures.at):%d %b %Y %H:%M}, "
+        "complaints received in the quarter:",
+        f"  {'target':<20}{'met':>7}{'breached':>10}{'pending':>9}{'met rate':>10}",
     ]
-    for name, row in counts.items():
+    for name, row in figures.sla_compliance.items():
         lines.append(
-            f"  {name:<20}{row[TargetState.MET]:>7,}{row[TargetState.BREACHED]:>10,}"
-            f"{row[TargetState.AT_RISK]:>9,}{row[TargetState.PENDING]:>9,}"
-            f"{row[TargetState.NOT_APPLICABLE]:>7,}"
+            f"  {name:<20}{row.met:>7,}{row.breached:>10,}{row.pending:>9,}{_share(row.rate):>10}"
         )
-    breached = sum(r[TargetState.BREACHED] for r in counts.values())
-    lines.append(f"  {breached:,} breaches in all")
+    lines.append(f"  {_breaches(figures):,} breaches in all (early resolution is not a deadline)")
     return lines
+
+
+def _figure_lines(figures: MetricSummary) -> list[str]:
+    """The quarter's key figures (ISO 10002 8.4 monitoring), from :func:`summarize_metrics`."""
+    redress = ", ".join(f"{amount:,} {cur}" for cur, amount in figures.redress_total.items())
+    ages = ", ".join(f"{label} {n:,}" for label, n in figures.backlog_age_buckets.items())
+    bands = ", ".join(f"{label} {n:,}" for label, n in list(figures.closed_within.items())[:3])
+    causes = ", ".join(
+        f"{r.category} {r.count:,} ({r.cumulative_share:.0%} cumulative)"
+        for r in figures.root_causes[:3]
+    )
+    sat = figures.satisfaction
+    mean = "n/a" if sat.mean_score is None else f"{sat.mean_score:.2f} of 5"
+    return [
+        f"Received {figures.received:,}, closed {figures.closed:,}, withdrawn "
+        f"{figures.withdrawn:,}; open at the quarter end {figures.open_at_end:,} ({ages})",
+        f"Closed (FCA bands): {bands}",
+        f"Upheld {_share(figures.upheld_rate)} of closed; redress {redress or 'none'}",
+        f"Reopened {_share(figures.reopen_rate)}, escalated {_share(figures.escalation_rate)}, "
+        f"referred to the ombudsman {_share(figures.referral_rate)}; first-contact "
+        f"resolution {_share(figures.first_contact_resolution_rate)}",
+        f"Satisfaction (8.3): {sat.responses:,} of {sat.surveys_offered:,} surveys answered, "
+        f"mean {mean}, {_share(sat.satisfied_share)} satisfied",
+        f"Vulnerable complainants {_share(figures.vulnerable_share)}; top root causes: "
+        f"{causes or 'none recorded'}",
+    ]
+
+
+def _measure(
+    store: ComplaintStore, quarter: Period, policy: SlaPolicy
+) -> tuple[dict[str, int], MetricSummary]:
+    """Complaints per state (most first) and the quarter's figures, from one read of the store."""
+    states: dict[str, int] = {}
+
+    def counted() -> Iterator[Complaint]:
+        for c in store.find():
+            states[c.state.value] = states.get(c.state.value, 0) + 1
+            yield c
+
+    figures = summarize_metrics(counted(), quarter, policy=policy)
+    return dict(sorted(states.items(), key=lambda kv: -kv[1])), figures
 
 
 def summarize(
     store: ComplaintStore,
     result: SimulationResult,
-    quarter: Quarter,
+    quarter: Period,
     policy: SlaPolicy | None = None,
 ) -> str:
-    """A readable account of a simulated quarter: states, times, outcomes, SLA breaches per
-    target (by ``policy``, default :func:`demo_policy`) and one complaint's path.
+    """A readable account of a simulated quarter: states, key figures, times, SLA results
+    per target (by ``policy``, default :func:`demo_policy`) and one complaint's path.
+
+    The figures are :func:`iso10002.metrics.summary.summarize`'s for ``quarter``.
 
     Examples:
         >>> from iso10002.storage import InMemoryStore
         >>> store = InMemoryStore()
-        >>> text = summarize(store, simulate(store, complaints=10, seed=3), Quarter(2026, 3))
+        >>> q3 = Period.quarter(2026, 3)
+        >>> text = summarize(store, simulate(store, complaints=10, seed=3), q3)
         >>> "Complaints by state" in text
         True
     """
     sla = policy if policy is not None else demo_policy()
-    complaints = list(store.find())
-    states: dict[str, int] = {}
-    outcomes: dict[str, int] = {}
-    ack_hours: list[float] = []
-    ack_business: list[float] = []
-    response_days: list[float] = []
-    for c in complaints:
-        states[c.state.value] = states.get(c.state.value, 0) + 1
-        if c.acknowledged_at is not None:
-            ack_hours.append(_hours(c.acknowledged_at - c.received_at))
-            ack_business.append(_hours(sla.calendar.between(c.received_at, c.acknowledged_at)))
-        if c.final_response_at is not None:
-            response_days.append(_hours(c.final_response_at - c.received_at) / 24)
-        if c.outcome is not None:
-            outcomes[c.outcome.value] = outcomes.get(c.outcome.value, 0) + 1
+    states, figures = _measure(store, quarter, sla)
+    hour, day = timedelta(hours=1), timedelta(days=1)
     lines = [
         f"{result.received:,} complaints received in {quarter}, {result.steps:,} further steps "
         f"recorded, {result.refused} refused by the lifecycle.",
         "",
         "Complaints by state:",
-        *(
-            f"  {state:<14}{count:>6,}"
-            for state, count in sorted(states.items(), key=lambda kv: -kv[1])
-        ),
+        *(f"  {state:<14}{count:>6,}" for state, count in states.items()),
         "",
-        f"Acknowledgement: {_describe(ack_hours, 'hours')}",
-        f"  in business hours: {_describe(ack_business, 'hours')}",
-        f"Final response:  {_describe(response_days, 'days')}",
-        "Outcomes: " + ", ".join(f"{name} {count:,}" for name, count in sorted(outcomes.items())),
+        *_figure_lines(figures),
         "",
-        *_sla_lines(complaints, sla, quarter.end),
+        f"Acknowledgement: {_describe(figures.time_to_acknowledge, hour, 'hours')}",
+        f"  in business hours: {_describe(figures.business_time_to_acknowledge, hour, 'hours')}",
+        f"Final response:  {_describe(figures.time_to_final_response, day, 'days')}",
+        "",
+        *_sla_lines(figures, sla),
     ]
     if result.example_id is not None:
         zone = sla.calendar.zone
@@ -574,3 +571,53 @@ def summarize(
             local = sla.calendar.local(event.at)
             lines.append(f"  {local:%a %d %b %Y %H:%M}  {event.event_type:<22} by {event.actor}")
     return "\n".join(lines)
+
+
+def summary_data(
+    store: ComplaintStore,
+    result: SimulationResult,
+    quarter: Period,
+    policy: SlaPolicy | None = None,
+) -> dict[str, object]:
+    """What :func:`summarize` tells, as plain data for JSON (``iso10002 demo --json``).
+
+    ``figures`` is :meth:`iso10002.metrics.MetricSummary.to_dict` of the quarter (durations in
+    seconds, instants in ISO 8601); ``states`` counts every complaint in the store by state;
+    ``example`` is one complaint's steps.
+
+    Examples:
+        >>> from iso10002.storage import InMemoryStore
+        >>> store = InMemoryStore()
+        >>> q3 = Period.quarter(2026, 3)
+        >>> data = summary_data(store, simulate(store, complaints=10, seed=3), q3)
+        >>> data["quarter"], data["received"], sum(data["states"].values())
+        ('2026Q3', 10, 10)
+        >>> data["figures"]["received"]
+        10
+    """
+    sla = policy if policy is not None else demo_policy()
+    states, figures = _measure(store, quarter, sla)
+    example: dict[str, object] | None = None
+    if result.example_id is not None:
+        example = {
+            "id": result.example_id,
+            "steps": [
+                {"at": e.at.isoformat(), "event": e.event_type, "actor": e.actor}
+                for e in store.history(result.example_id)
+            ],
+        }
+    return {
+        "quarter": str(quarter),
+        "received": result.received,
+        "steps": result.steps,
+        "refused": result.refused,
+        "states": states,
+        "sla": {
+            "policy": sla.name,
+            "at": figures.at.isoformat(),
+            "targets": {name: row.to_dict() for name, row in figures.sla_compliance.items()},
+            "breaches": _breaches(figures),
+        },
+        "figures": figures.to_dict(),
+        "example": example,
+    }

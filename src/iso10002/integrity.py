@@ -40,6 +40,7 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
+from iso10002._record_json import CANONICAL, Writer, writer
 from iso10002.events import EVENT_TYPES, Event
 from iso10002.model import erased_value, is_personal
 from iso10002.serialization import converter, from_data
@@ -51,6 +52,7 @@ __all__ = [
     "SealedEvent",
     "canonical_json",
     "seal",
+    "seal_parts",
     "unseal",
     "verify_chain",
 ]
@@ -172,11 +174,54 @@ _PUBLIC: dict[int, tuple[Event, str]] = {}
 _PUBLIC_LIMIT = 4096
 
 
+_WRITERS: dict[type[Any], tuple[Writer, Writer | None] | None] = {}
+
+
+def _writers(cls: type[Any]) -> tuple[Writer, Writer | None] | None:
+    """Compiled writers of an event class's public part and of its personal fields (the
+    ``fields`` of the personal part), or ``None`` where the converter must write it."""
+    if cls not in _WRITERS:
+        paths = [path for path, _ in personal_paths(cls)]
+        personal = frozenset(path[0] for path in paths)
+        public = writer(cls, CANONICAL, personal)
+        others = frozenset(f.name for f in attrs.fields(cls)) - personal | {"type"}
+        fields = writer(cls, CANONICAL, others) if personal else None
+        nested = any(len(path) > 1 for path in paths)  # written by the converter's path only
+        usable = public is not None and (fields is not None or not personal) and not nested
+        _WRITERS[cls] = (public, fields) if usable and public is not None else None
+    return _WRITERS[cls]
+
+
+def _written(event: Event) -> tuple[str, str | None] | None:
+    """:func:`_split` by the compiled writers (the same text), or ``None`` to use the
+    converter: no writer for the class, or a value the writer does not promise to write."""
+    compiled = _writers(type(event))
+    if compiled is None:
+        return None
+    try:
+        public = compiled[0](event)
+        fields = None if compiled[1] is None else compiled[1](event)
+    except (TypeError, AttributeError, ValueError, LookupError):
+        return None
+    if fields is None:
+        return public, None
+    salt = secrets.token_hex(16)
+    commitment = hashlib.sha256((salt + fields).encode()).hexdigest()
+    # canonical_json sorts "$personal" before every field name (all start with a letter).
+    public = f'{{"{_COMMITMENT}":"{commitment}",{public[1:]}'
+    return public, f'{{"fields":{fields},"salt":"{salt}"}}'
+
+
 def _split(event: Event) -> tuple[str, str | None]:
     """The event's public JSON (with the commitment) and its personal part, if any."""
     known = _PUBLIC.get(id(event))
     if known is not None and known[0] is event:
         return known[1], None
+    written = _written(event)
+    if written is not None:
+        if written[1] is None:
+            _remember(event, written[0])
+        return written
     data: dict[str, Any] = converter.unstructure(event)
     fields: dict[str, Any] = {}
     for path, _ in personal_paths(type(event)):
@@ -188,10 +233,14 @@ def _split(event: Event) -> tuple[str, str | None]:
         data[_COMMITMENT] = _commit(salt, fields)
         return canonical_json(data), canonical_json({"salt": salt, "fields": fields})
     public = canonical_json(data)
+    _remember(event, public)
+    return public, None
+
+
+def _remember(event: Event, public: str) -> None:
     if len(_PUBLIC) >= _PUBLIC_LIMIT:
         _PUBLIC.clear()
     _PUBLIC[id(event)] = (event, public)  # holding the event keeps its id from being reused
-    return public, None
 
 
 def seal(complaint_id: str, version: int, event: Event, previous: str) -> SealedEvent:
@@ -203,7 +252,7 @@ def seal(complaint_id: str, version: int, event: Event, previous: str) -> Sealed
         >>> '"$personal"' in sealed.public, sealed.personal is not None
         (True, True)
     """
-    public, personal = _split(event)
+    public, personal, digest = seal_parts(complaint_id, version, event, previous)
     return SealedEvent(
         complaint_id=complaint_id,
         version=version,
@@ -213,8 +262,26 @@ def seal(complaint_id: str, version: int, event: Event, previous: str) -> Sealed
         public=public,
         personal=personal,
         previous=previous,
-        digest=_digest(previous, complaint_id, version, public),
+        digest=digest,
     )
+
+
+def seal_parts(
+    complaint_id: str, version: int, event: Event, previous: str
+) -> tuple[str, str | None, str]:
+    """What :func:`seal` computes, without the record: ``(public, personal, digest)``.
+
+    For bulk writers that build their rows straight from the parts.
+
+    Examples:
+        >>> from iso10002.testing.builders import history_to
+        >>> event = history_to("acknowledged")[1]
+        >>> public, personal, digest = seal_parts("C-0001", 2, event, GENESIS)
+        >>> (public, digest) == (lambda s: (s.public, s.digest))(seal("C-0001", 2, event, GENESIS))
+        True
+    """
+    public, personal = _split(event)
+    return public, personal, _digest(previous, complaint_id, version, public)
 
 
 def unseal(public: str, personal: str | None) -> Event:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -67,6 +68,15 @@ from iso10002.model import (
 __all__ = ["apply", "replay"]
 
 _FIELDS: tuple[str, ...] = tuple(field.name for field in attrs.fields(Complaint))
+_VALUES = attrgetter(*_FIELDS)  # every field's value at once, in field order
+# A new complaint's defaults, taken once: each is an immutable value. A default made by a
+# factory is left out, so a draft without it fails at once (_Draft.__init__) rather than
+# sharing one value between complaints.
+_DEFAULTS: dict[str, Any] = {
+    f.name: f.default
+    for f in attrs.fields(Complaint)
+    if f.default is not attrs.NOTHING and not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+}
 _PERMISSIVE = LifecycleRules()
 
 
@@ -91,7 +101,7 @@ class _Draft(ComplaintFacts):
         return cls({name: getattr(complaint, name) for name in _FIELDS})
 
     def freeze(self) -> Complaint:
-        return Complaint(**{name: getattr(self, name) for name in _FIELDS})
+        return Complaint(**dict(zip(_FIELDS, _VALUES(self), strict=True)))
 
     def with_latest_decision(self, **changes: Any) -> None:
         self.decisions = (*self.decisions[:-1], attrs.evolve(self.decisions[-1], **changes))
@@ -102,12 +112,9 @@ class _Draft(ComplaintFacts):
 
 
 def _received(draft: _Draft | None, e: Received) -> _Draft:
-    defaults = {
-        f.name: f.default for f in attrs.fields(Complaint) if f.default is not attrs.NOTHING
-    }
     return _Draft(
         {
-            **defaults,
+            **_DEFAULTS,
             "id": e.complaint_id,
             "version": 0,
             "state": ComplaintState.RECEIVED,

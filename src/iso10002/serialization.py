@@ -54,6 +54,7 @@ from cattrs.errors import (
 )
 from cattrs.preconf.json import make_converter
 
+from iso10002._record_json import instant_text
 from iso10002.errors import ValidationError
 from iso10002.events import EVENT_TYPES, AnyEvent, Event
 
@@ -83,7 +84,7 @@ class _Refusal(ValueError):
 
 @converter.register_unstructure_hook
 def _unstructure_datetime(value: datetime) -> str:
-    return value.isoformat()
+    return instant_text(value)  # value.isoformat(), remembered for recent UTC instants
 
 
 @converter.register_structure_hook

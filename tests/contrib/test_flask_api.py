@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iso10002 import ManualClock, MemoryRefusalLog
-from iso10002.contrib.flask import ACTION_EVENTS
+from iso10002.contrib.flask import ACTION_EVENTS, create_blueprint
 from iso10002.contrib.flask.actions import decode_cursor, encode_cursor
 from iso10002.testing.builders import START, complaint_in
 
@@ -144,6 +144,45 @@ def test_without_an_actor_nothing_is_received(app: Flask, client: FlaskClient) -
 
 def test_a_browser_calling_the_api_still_gets_json_problems(client: FlaskClient) -> None:
     response = client.get(f"{API}/C-404", headers={**ANA, "Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "path", ["/complaints/api", "/complaints/api/nothing", f"{API}/C-1/no-such-view"]
+)
+def test_a_path_under_the_api_that_no_route_matches_is_a_404_problem(
+    client: FlaskClient, path: str
+) -> None:  # RFC 9457: the API answers every error as a problem, routing ones included
+    response = client.get(path, headers={**ANA, "Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.json is not None
+    assert (response.json["status"], response.json["instance"]) == (404, path)
+
+
+def test_a_method_an_api_route_does_not_take_is_a_405_problem_naming_the_allowed_ones(
+    client: FlaskClient,
+) -> None:
+    response = client.put(API, json=COMPLAINT, headers=ANA)
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert {"GET", "POST"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("path", ["/elsewhere", "/complaints/apis", "/complaints/nothing"])
+def test_unmatched_paths_outside_the_api_keep_the_apps_own_404(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path, headers=ANA)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_the_api_answers_unmatched_paths_at_every_prefix_it_is_registered_at() -> None:
+    with flask_app() as app:
+        app.register_blueprint(create_blueprint("second"), url_prefix="/v2")
+        response = app.test_client().get("/v2/api/nothing", headers=ANA)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
 

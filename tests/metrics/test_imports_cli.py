@@ -134,3 +134,27 @@ def test_each_command_explains_itself_with_examples(
         main([command, "--help"])
     text = capsys.readouterr().out
     assert f"iso10002 {command} " in text.split("examples:")[1]
+
+
+def test_export_to_a_file_prints_its_summary_as_json(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    main(["import", str(sample), "--db", db, "--quiet"])
+    out = tmp_path / "all.csv"
+    assert main(["export", "--db", db, "--out", str(out), "--json"]) == 0
+    printed = capsys.readouterr()
+    assert json.loads(printed.out) == {"exported": 14, "out": str(out)}
+    assert len(list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))) == 14
+
+
+def test_export_to_standard_output_keeps_the_json_summary_out_of_the_csv(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    main(["import", str(sample), "--db", db, "--quiet"])
+    assert main(["export", "--db", db, "--state", "received", "--json"]) == 0
+    printed = capsys.readouterr()
+    assert json.loads(printed.err) == {"exported": 1, "out": None}
+    (only,) = csv.DictReader(printed.out.splitlines())
+    assert only["Complaint ID"] == "9100006"

@@ -129,6 +129,83 @@ def test_a_batch_size_must_be_a_positive_whole_number(store: SQLiteStore, size: 
         store.import_histories([], batch_size=size)  # type: ignore[arg-type]
 
 
+# --- pipelined batches ------------------------------------------------------------------------
+
+
+def test_batches_are_stored_as_import_histories_stores_them(store: SQLiteStore) -> None:
+    histories_ = varied(10)
+    batches = [histories_[:4], histories_[4:8], histories_[8:]]
+    outcomes = list(store.import_batches(iter(batches)))
+    assert outcomes == [ImportSummary(complaints=len(b), events=sum(map(len, b))) for b in batches]
+    for events in histories_:
+        complaint_id = events[0].complaint_id  # type: ignore[attr-defined]
+        assert store.history(complaint_id) == events
+        assert store.get(complaint_id) == replay(events)
+    assert [r.event for r in store.feed()] == [e for h in histories_ for e in h]
+    assert store.verify_integrity().ok
+
+
+def test_a_refused_batch_stores_nothing_and_the_others_are_stored(store: SQLiteStore) -> None:
+    good = varied(6)
+    headless = history_to("acknowledged", "C-HEADLESS")[1:]
+    outcomes = list(store.import_batches([good[:3], [good[3], headless], good[4:]]))
+    assert isinstance(outcomes[0], ImportSummary)
+    assert isinstance(outcomes[2], ImportSummary)
+    assert isinstance(outcomes[1], ValidationError)
+    assert outcomes[1].errors == (
+        "histories[1]: events: a new complaint starts with its Received event",
+    )
+    assert store.count() == 5  # good[3] went with its batch
+    with pytest.raises(NotFound):
+        store.get(good[3][0].complaint_id)  # type: ignore[attr-defined]
+
+
+def test_a_batch_already_imported_is_refused_by_its_ends(store: SQLiteStore) -> None:
+    histories_ = varied(4)
+    store.import_histories(histories_[:1])
+    (outcome,) = store.import_batches([histories_])
+    assert isinstance(outcome, ValidationError)
+    assert outcome.errors == ("histories[0]: complaint 'C-0000' is already stored",)
+    assert store.count() == 1
+
+
+def test_the_next_batch_is_written_only_after_the_caller_took_the_outcome(
+    store: SQLiteStore,
+) -> None:
+    histories_ = varied(6)
+    first, refused, last = histories_[:2], [histories_[2], histories_[0]], histories_[4:]
+    seen = []
+    for outcome in store.import_batches([first, refused, last]):
+        seen.append(outcome)
+        if isinstance(outcome, ValidationError):  # stored one by one, as an importer would
+            store.create(histories_[2])
+    assert [type(o) for o in seen] == [ImportSummary, ValidationError, ImportSummary]
+    order = [r.complaint_id for r in store.feed()]
+    assert order == sorted(order, key=lambda c: int(c[2:]))  # C-0002 before C-0004's batch
+
+
+def test_a_failure_while_reading_keeps_the_batch_being_written_whole(store: SQLiteStore) -> None:
+    histories_ = varied(9)
+
+    def batches() -> Iterator[list[tuple[Event, ...]]]:
+        yield histories_[:3]
+        yield histories_[3:6]
+        raise KeyboardInterrupt  # while the second batch is being written
+
+    with pytest.raises(KeyboardInterrupt):
+        for _ in store.import_batches(batches()):
+            pass
+    assert store.count() == 6  # the first two batches, whole
+    assert store.verify_integrity().ok
+
+
+def test_a_memory_store_pipelines_batches_too() -> None:
+    with SQLiteStore.memory() as store:
+        outcomes = list(store.import_batches([varied(3), varied(2, "D")]))
+        assert outcomes == [ImportSummary(3, 6), ImportSummary(2, 3)]
+        assert store.count() == 5
+
+
 def test_histories_may_read_a_file_store_while_it_imports(store: SQLiteStore) -> None:
     store.create(history_to("closed", "C-KNOWN"))
 

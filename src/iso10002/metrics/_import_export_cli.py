@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
-from iso10002._checks import instant
+from iso10002._cli_help import USAGE, add_command, at_option, print_json
 from iso10002.metrics.exports import export_cfpb, period_bounds
 from iso10002.metrics.import_cfpb import CFPB, CFPB_ZONE
 from iso10002.metrics.import_mapping import ImportMapping
@@ -28,27 +27,18 @@ EXIT_REFUSED = 1
 MAPPINGS: dict[str, ImportMapping] = {"cfpb": CFPB}
 """The built-in mappings ``--mapping`` names."""
 
-_IMPORT_EPILOG = """\
-examples:
-  iso10002 import complaints.csv --db complaints.sqlite3
-  iso10002 import complaints.json --db complaints.sqlite3 --policy cfpb.portal --json
-  iso10002 import export.csv --db complaints.sqlite3 --encoding cp1252 --source cfpb-2026
-
+_IMPORT_NOTES = """\
 Rows that cannot be imported are listed (row number, column, value) and skipped; a row
 whose complaint is already stored is skipped as a duplicate, so the same file can be
-imported again, or an interrupted import re-run. Exit codes: 0 every row imported or a
-duplicate; 1 some rows refused; 2 the file or the store cannot be used.
+imported again, or an interrupted import re-run.
 """
 
-_EXPORT_EPILOG = """\
-examples:
-  iso10002 export --db complaints.sqlite3 --period 2026Q3 --company "Acme Bank" --out q3.csv
-  iso10002 export --db complaints.sqlite3 --state closed --product Mortgage > closed.csv
-
+_EXPORT_NOTES = """\
 Writes the CFPB Consumer Complaint Database's columns; what the records do not hold
 (state, ZIP code, tags, consent, the public response) is left empty. No cell can become a
 spreadsheet formula. --period: 2026, 2026Q3, 2026H1, 2026-07 or 2026-07-01..2026-09-30,
-its days in --zone.
+its days in --zone. The summary (how many, where) goes to standard error when the CSV goes
+to standard output; --json prints it as JSON.
 """
 
 
@@ -79,15 +69,6 @@ def _import(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_REFUSED
 
 
-def _at(text: str | None) -> datetime:
-    if text is None:
-        return datetime.now(timezone.utc)
-    try:
-        return instant(datetime.fromisoformat(text.replace("Z", "+00:00")), "--at")
-    except ValueError as exc:
-        raise ValueError(f"--at: {text!r} is not an instant with an offset ({exc})") from None
-
-
 def _query(args: argparse.Namespace) -> ComplaintQuery:
     start = end = None
     if args.period is not None:
@@ -108,7 +89,7 @@ def _query(args: argparse.Namespace) -> ComplaintQuery:
 
 def _export(args: argparse.Namespace) -> int:
     query = _query(args)
-    at = _at(args.at)
+    at = at_option(args.at)
     with open_store(args.db) as store:
         out: IO[str]
         if args.out is None or args.out == "-":
@@ -139,7 +120,13 @@ def _export(args: argparse.Namespace) -> int:
                     at=at,
                 )
             where = str(path)
-    if not args.quiet:
+    # The summary never mixes with CSV on standard output.
+    summary_out = sys.stderr if where == "standard output" else sys.stdout
+    if args.json:
+        print_json(
+            {"exported": count, "out": None if args.out in (None, "-") else where}, summary_out
+        )
+    elif not args.quiet:
         print(f"exported {count:,} complaints to {where}", file=sys.stderr)
     return EXIT_OK
 
@@ -155,15 +142,25 @@ def add_commands(
     commands: argparse._SubParsersAction,  # type: ignore[type-arg]
 ) -> None:
     """Add ``import`` and ``export`` to the command line's sub-commands."""
-    raw = argparse.RawDescriptionHelpFormatter
-    imp = commands.add_parser(
+    imp = add_command(
+        commands,
         "import",
         help="import complaints from a CSV or JSON export (the CFPB database by default)",
-        description="Read every row of FILE (CSV, a JSON array of objects, or JSON Lines),\n"
-        "turn it into a complaint with its history through the mapping, and store it;\n"
+        description="Read every row of FILE (CSV, a JSON array of objects, or JSON Lines), "
+        "turn it into a complaint with its history through the mapping, and store it; "
         "print a summary (imported, skipped as duplicates, refused) and the refused rows.",
-        epilog=_IMPORT_EPILOG,
-        formatter_class=raw,
+        examples=[
+            "iso10002 import complaints.csv --db complaints.sqlite3",
+            "iso10002 import complaints.json --db complaints.sqlite3 --policy cfpb.portal --json",
+            "iso10002 import export.csv --db complaints.sqlite3 --encoding cp1252 "
+            "--source cfpb-2026",
+        ],
+        notes=_IMPORT_NOTES,
+        exit_codes={
+            EXIT_OK: "every row imported, or skipped as a duplicate",
+            EXIT_REFUSED: "some rows were refused (listed; the others were imported)",
+            2: USAGE + "; also a file that cannot be read",
+        },
     )
     imp.add_argument("file", help="the file to import")
     _store(imp)
@@ -186,15 +183,23 @@ def add_commands(
     imp.add_argument("--limit", type=int, default=20, help="refused rows listed (default 20)")
     imp.set_defaults(handler=_import)
 
-    exp = commands.add_parser(
+    exp = add_command(
+        commands,
         "export",
         help="export complaints as CSV in the CFPB database's columns",
-        description="Write the store's complaints (those the filters select) as CSV with\n"
+        description="Write the store's complaints (those the filters select) as CSV with "
         "the columns of the CFPB Consumer Complaint Database, streamed in receipt order.",
-        epilog=_EXPORT_EPILOG,
-        formatter_class=raw,
+        examples=[
+            'iso10002 export --db complaints.sqlite3 --period 2026Q3 --company "Acme Bank" '
+            "--out q3.csv",
+            "iso10002 export --db complaints.sqlite3 --state closed --product Mortgage "
+            "> closed.csv",
+        ],
+        notes=_EXPORT_NOTES,
+        exit_codes={EXIT_OK: "the CSV was written", 2: USAGE + "; also an --out not writable"},
     )
     _store(exp)
+    exp.add_argument("--json", action="store_true", help="print the summary as JSON")
     exp.add_argument("--out", help="the CSV file to write (default: standard output)")
     exp.add_argument("--period", help="complaints received in this period")
     exp.add_argument("--zone", default=CFPB_ZONE, help=f"zone of the dates (default {CFPB_ZONE})")

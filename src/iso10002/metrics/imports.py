@@ -4,8 +4,9 @@
 turns each into a complaint's history with an :class:`~.import_mapping.ImportMapping` (by
 default :data:`~.import_cfpb.CFPB`), and writes the histories in batches:
 
-* through the store's bulk path when it has one (``SQLiteStore.import_histories``,
-  ``SQLAlchemyStore.create_many``): each batch one transaction, all of it or none;
+* through the store's bulk path when it has one (``SQLiteStore.import_batches``, which
+  prepares the next batch while a writer thread writes one; ``SQLAlchemyStore.create_many``):
+  each batch one transaction, all of it or none;
 * otherwise, and for a batch the bulk path refused, with ``store.create`` per complaint,
   each atomic, with the idempotency key ``import:<source>:<row id>``.
 
@@ -44,7 +45,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO
 
@@ -209,18 +211,39 @@ class _Writer:
         self._bulk = self._bulk_path(store)
 
     def _bulk_path(self, store: ComplaintStore) -> Callable[[list[Sequence[Event]]], object] | None:
-        from iso10002.storage.sqlite import SQLiteStore
-
-        if isinstance(store, SQLiteStore):
-            return lambda histories: store.import_histories(
-                histories, next_due=self.next_due, batch_size=max(len(histories), 1)
-            )
         create_many = getattr(store, "create_many", None)
         if callable(create_many):  # SQLAlchemyStore, or a host's store with the same method
             return lambda histories: create_many(
                 histories, next_due=self.next_due, batch_size=max(len(histories), 1)
             )
         return None
+
+    def write_all(self, batches: Iterable[list[_Pending]]) -> Iterator[list[_Pending]]:
+        """Write every batch; yields each batch once it is written (for the progress bar)."""
+        from iso10002.storage.sqlite import SQLiteStore
+
+        if not isinstance(self.store, SQLiteStore):
+            for batch in batches:
+                self.write(batch)
+                yield batch
+            return
+        # SQLite's pipeline: the next batch is read, mapped and prepared while one is written.
+        taken: deque[list[_Pending]] = deque()
+
+        def histories() -> Iterator[list[tuple[Event, ...]]]:
+            for batch in batches:
+                taken.append(batch)
+                yield [p.mapped.events for p in batch]
+
+        for outcome in self.store.import_batches(histories(), next_due=self.next_due):
+            batch = taken.popleft()
+            if isinstance(outcome, ValidationError):
+                # a duplicate or a refusal somewhere in the batch: sort it out one by one
+                for pending in batch:
+                    self._write_one(pending)
+            else:
+                self.tally.imported += len(batch)
+            yield batch
 
     def write(self, batch: list[_Pending]) -> None:
         if not batch:
@@ -311,30 +334,44 @@ def import_complaints(
         if rows.header is not None:
             mapping.check_header(rows.header)
         total = rows.size or 0
-        batch: list[_Pending] = []
-        ids: set[str] = set()
-        for record in rows:
-            tally.rows += 1
-            if record.values is None:
-                tally.refuse(record, [(None, None, record.problem or "the row cannot be read")])
-                continue
-            try:
-                mapped = mapping.history(record.values, now=now)
-            except RowRefused as exc:
-                tally.refuse(record, [(p.field, p.value, p.message) for p in exc.problems])
-                continue
-            if mapped.complaint_id in ids:
-                tally.duplicates += 1
-                continue
-            ids.add(mapped.complaint_id)
-            batch.append(_Pending(record, mapped))
-            if len(batch) >= batch_size:
-                writer.write(batch)
-                batch, ids = [], set()
-                if progress is not None and total:
-                    progress(min(rows.position(), total), total)
-        writer.write(batch)
+        batches = _batches(rows, mapping, now, tally, batch_size)
+        for _ in writer.write_all(batches):
+            if progress is not None and total:
+                progress(min(rows.position(), total), total)
         if progress is not None and total:
             progress(total, total)
         name = rows.name
     return tally.report(name)
+
+
+def _batches(
+    rows: Iterable[SourceRecord],
+    mapping: ImportMapping,
+    now: datetime,
+    tally: _Tally,
+    batch_size: int,
+) -> Iterator[list[_Pending]]:
+    """The mapped rows in batches of ``batch_size``; refused rows and repeats in a batch are
+    counted on the way."""
+    batch: list[_Pending] = []
+    ids: set[str] = set()
+    for record in rows:
+        tally.rows += 1
+        if record.values is None:
+            tally.refuse(record, [(None, None, record.problem or "the row cannot be read")])
+            continue
+        try:
+            mapped = mapping.history(record.values, now=now)
+        except RowRefused as exc:
+            tally.refuse(record, [(p.field, p.value, p.message) for p in exc.problems])
+            continue
+        if mapped.complaint_id in ids:
+            tally.duplicates += 1
+            continue
+        ids.add(mapped.complaint_id)
+        batch.append(_Pending(record, mapped))
+        if len(batch) >= batch_size:
+            yield batch
+            batch, ids = [], set()
+    if batch:
+        yield batch

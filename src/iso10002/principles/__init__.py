@@ -37,6 +37,7 @@ from iso10002.principles.checks import (
     complaint_check,
     process_check,
 )
+from iso10002.principles.clause_map import CLAUSE_MAP, ApiRef, ClauseMapping, clause_map_table
 from iso10002.principles.clauses import (
     CLAUSES,
     PRINCIPLES,
@@ -70,12 +71,14 @@ from iso10002.principles.report import ConformanceReport, PrincipleResult, Princ
 __all__ = [
     "BUILTIN_CHECKS",
     "CLAUSES",
+    "CLAUSE_MAP",
     "DEFAULT_RECEIPT_FIELDS",
     "DEFAULT_REGISTRY",
     "PRINCIPLES",
     "UK_PREMIUM_RATE_PREFIXES",
     "UNACCOUNTABLE_ACTORS",
     "AnyCheck",
+    "ApiRef",
     "AuditChecklist",
     "AuditRecord",
     "Authority",
@@ -84,6 +87,7 @@ __all__ = [
     "CheckSpec",
     "ChecklistItem",
     "Clause",
+    "ClauseMapping",
     "ComplaintCheck",
     "ComplaintCheckFunction",
     "Confirmation",
@@ -111,6 +115,7 @@ __all__ = [
     "check_conformance",
     "check_process",
     "clause",
+    "clause_map_table",
     "clauses_table",
     "complaint_check",
     "process_check",

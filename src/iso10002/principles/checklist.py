@@ -35,7 +35,14 @@ from iso10002.principles.registry import DEFAULT_REGISTRY, Registry
 if TYPE_CHECKING:
     from iso10002.principles.report import ConformanceReport
 
-__all__ = ["AuditChecklist", "ChecklistItem", "ItemResult", "audit_checklist", "clauses_table"]
+__all__ = [
+    "AuditChecklist",
+    "ChecklistItem",
+    "ItemResult",
+    "audit_checklist",
+    "checks_by_clause",
+    "clauses_table",
+]
 
 
 class ItemResult(str, Enum):
@@ -198,6 +205,29 @@ def audit_checklist(
     return AuditChecklist(tuple(items))
 
 
+def checks_by_clause(checks: Registry | Iterable[CheckSpec] | None = None) -> dict[str, list[str]]:
+    """Per clause number, the checks (Markdown code) that belong to it or cite it.
+
+    A principle's clause lists all its checks, with the clause each cites when another; a
+    clause 5-8 lists the checks citing it. ``checks`` defaults to the default registry.
+
+    Examples:
+        >>> checks_by_clause()["7.9"]
+        ['`decision.recourse_explained`']
+    """
+    if checks is None:
+        checks = DEFAULT_REGISTRY
+    specs = checks.specs if isinstance(checks, Registry) else tuple(checks)
+    citing: dict[str, list[str]] = {}
+    for spec in specs:
+        own = PRINCIPLES[spec.principle].number
+        label = f"`{spec.name}`" if spec.clause == own else f"`{spec.name}` ({spec.clause})"
+        citing.setdefault(own, []).append(label)
+        if spec.clause != own:
+            citing.setdefault(spec.clause, []).append(f"`{spec.name}`")
+    return citing
+
+
 def clauses_table(checks: Registry | Iterable[CheckSpec] | None = None) -> str:
     """A Markdown table of every clause in the table, its status, and the checks citing it.
 
@@ -207,18 +237,7 @@ def clauses_table(checks: Registry | Iterable[CheckSpec] | None = None) -> str:
         >>> print(clauses_table().splitlines()[2])  # doctest: +ELLIPSIS
         | 4.2 | Commitment | confirmed | — | 2018 table of contents (whittingtonassociates) | ...
     """
-    if checks is None:
-        checks = DEFAULT_REGISTRY
-    specs = checks.specs if isinstance(checks, Registry) else tuple(checks)
-    # A principle's row lists all its checks (with the clause each cites, when another);
-    # a clause 5-8 row lists the checks citing it.
-    citing: dict[str, list[str]] = {}
-    for spec in specs:
-        own = PRINCIPLES[spec.principle].number
-        label = f"`{spec.name}`" if spec.clause == own else f"`{spec.name}` ({spec.clause})"
-        citing.setdefault(own, []).append(label)
-        if spec.clause != own:
-            citing.setdefault(spec.clause, []).append(f"`{spec.name}`")
+    citing = checks_by_clause(checks)
     rows = [
         "| Clause (2018) | Heading | Status | 2004/2014 | Where the number comes from | Checks |",
         "|---|---|---|---|---|---|",

@@ -147,11 +147,13 @@ PRINCIPLES: Mapping[Principle, Clause] = MappingProxyType(
 )
 """Each principle's clause in ISO 10002:2018 (all UNCONFIRMED but 4.2)."""
 
-# Clauses 5 to 8 that the checks cite. The 2018 numbers of clauses 5 and 6 follow the
-# high-level structure (as ISO 10003:2018 does) and are UNCONFIRMED; clauses 7 and 8 keep
-# their 2004 headings, confirmed for 2004 only. (One survey, reference/peers.md section 4,
-# numbers the 2018 process as clauses 8 and 9 instead: another reason to keep these marks.)
+# Clauses 5 to 8 that the checks cite or the API implements (CLAUSE_MAP). The 2018 numbers
+# of clauses 5 and 6 follow the high-level structure (as ISO 10003:2018 does) and are
+# UNCONFIRMED; clauses 7 and 8 keep their 2004 headings, confirmed for 2004 only. (One
+# survey, reference/peers.md section 4, numbers the 2018 process as clauses 8 and 9
+# instead: another reason to keep these marks.)
 _PROCESS = (
+    Clause("5.1", "Context of the organization", _U, _HLS),
     Clause(
         "5.2", "Leadership and commitment", _U, "high-level structure, as ISO 10003:2018", "5.1"
     ),
@@ -159,6 +161,9 @@ _PROCESS = (
         "5.3", "Complaints-handling policy", _U, "high-level structure, as ISO 10003:2018", "5.2"
     ),
     Clause("5.4", "Responsibility and authority", _U, "high-level structure", "5.3"),
+    Clause("6.1", "General", _U, _HEADINGS_2004, "6.1"),
+    Clause("6.2", "Objectives", _U, _HEADINGS_2004, "6.2"),
+    Clause("6.3", "Activities", _U, _HEADINGS_2004, "6.3"),
     Clause("6.4", "Resources", _U, _HEADINGS_2004, "6.4"),
     Clause("7.1", "Communication", _U, _HEADINGS_2004, "7.1"),
     Clause("7.2", "Receipt of complaint", _U, _HEADINGS_2004, "7.2"),

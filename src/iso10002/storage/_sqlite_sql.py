@@ -13,7 +13,8 @@ from datetime import datetime
 
 from iso10002._checks import instant
 from iso10002.errors import Iso10002Error, ValidationError
-from iso10002.integrity import IntegrityProblem, SealedEvent
+from iso10002.events import Event
+from iso10002.integrity import GENESIS, IntegrityProblem, SealedEvent, seal_parts
 from iso10002.model import Complaint
 from iso10002.storage.common import from_micros, query_columns, to_micros
 from iso10002.storage.protocol import ComplaintQuery
@@ -32,6 +33,7 @@ __all__ = [
     "page_marker",
     "reasons",
     "sealed_event",
+    "sealed_rows",
     "update_statement",
     "where_clause",
 ]
@@ -94,6 +96,37 @@ def event_rows(rows: Sequence[SealedEvent], recorded: int) -> list[tuple[str | i
         )
         for r in rows
     ]
+
+
+def sealed_rows(
+    complaint_id: str, events: Sequence[Event], recorded: int
+) -> tuple[list[tuple[str | int | None, ...]], str]:
+    """A new complaint's events sealed from :data:`~iso10002.integrity.GENESIS`, as
+    :data:`INSERT_EVENT` parameters stored at ``recorded`` (micros), and the head digest.
+
+    The rows :func:`event_rows` makes of :func:`~iso10002.storage.common.seal_all`'s records,
+    without the records: the bulk import's path.
+    """
+    rows: list[tuple[str | int | None, ...]] = []
+    previous = GENESIS
+    for version, event in enumerate(events, start=1):
+        public, personal, digest = seal_parts(complaint_id, version, event, previous)
+        rows.append(
+            (
+                complaint_id,
+                version,
+                event.event_type,
+                to_micros(event.at),
+                event.actor,
+                public,
+                personal,
+                previous,
+                digest,
+                recorded,
+            )
+        )
+        previous = digest
+    return rows, previous
 
 
 def sealed_event(row: tuple[str | int | None, ...]) -> SealedEvent:

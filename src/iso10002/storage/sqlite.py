@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
@@ -40,7 +41,7 @@ from iso10002.errors import (
     NotFound,
     ValidationError,
 )
-from iso10002.events import Event, Redacted
+from iso10002.events import Event, Received, Redacted
 from iso10002.integrity import (
     GENESIS,
     IntegrityProblem,
@@ -65,6 +66,7 @@ from iso10002.storage._sqlite_sql import (
     page_marker,
     reasons,
     sealed_event,
+    sealed_rows,
     update_statement,
     where_clause,
 )
@@ -500,18 +502,116 @@ class SQLiteStore:
             batch: dict[int, _Prepared] = {}
             for index, history in enumerate(histories):
                 try:
-                    batch[index] = self._prepare(history, next_due)
+                    batch[index] = self._prepare(history, next_due, recorded)
                 except Iso10002Error as exc:
                     refusals.add(reasons(f"histories[{index}]", exc))
                 if len(batch) >= batch_size:
-                    done, rows = self._write_batch(db, batch, recorded, refusals)
+                    done, rows = self._write_batch(db, batch, refusals)
                     complaints, events = complaints + done, events + rows
                     batch = {}
-            done, rows = self._write_batch(db, batch, recorded, refusals)
+            done, rows = self._write_batch(db, batch, refusals)
             complaints, events = complaints + done, events + rows
             if refusals.total:  # all or nothing: leaving the block rolls everything back
                 raise ValidationError(refusals.listed())
         return ImportSummary(complaints=complaints, events=events)
+
+    def import_batches(
+        self,
+        batches: Iterable[Sequence[Sequence[Event]]],
+        *,
+        next_due: Callable[[Complaint], datetime | None] | None = None,
+    ) -> Iterator[ImportSummary | ValidationError]:
+        """Store batches of new complaints, each batch one transaction; an outcome per batch.
+
+        Each batch is what :meth:`import_histories` takes (complete histories, validated,
+        sealed and written exactly as there), and is stored whole or not at all: the outcome
+        is its :class:`ImportSummary`, or the :class:`~iso10002.errors.ValidationError`
+        listing why nothing of it was stored (a history refused, an id already stored or
+        twice in the batch). Outcomes come in the order of the batches. A batch is read and
+        prepared while the one before it is written, but written only once the caller has
+        taken the outcome before it and asked for the next: so a caller may store a refused
+        batch's histories one by one, in order, before the next batch is written.
+
+        The batches are pipelined: while one batch is written (by a writer thread, in
+        SQLite's own code, which runs outside Python's interpreter lock), the caller's thread
+        reads and prepares the next. A database failure stops the import with the batches
+        before it stored; an exception while reading the batches waits for the batch being
+        written, which is stored whole.
+
+        Examples:
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> first = [history_to("closed", f"C-{n}") for n in range(2)]
+            >>> again = [history_to("closed", "C-9"), history_to("closed", "C-1")]
+            >>> for outcome in store.import_batches([first, again]):
+            ...     print(outcome)
+            ImportSummary(complaints=2, events=16)
+            1 invalid field:
+              - histories[1]: complaint 'C-1' is already stored
+            >>> store.count()
+            2
+            >>> store.close()
+        """
+        recorded = to_micros(self._clock())
+        with ThreadPoolExecutor(1, thread_name_prefix="iso10002-import") as writer:
+            pending: Future[ImportSummary] | None = None
+            for histories in batches:
+                prepared, refusals = self._prepare_batch(histories, next_due, recorded)
+                if pending is not None:
+                    yield self._outcome(pending)
+                pending = writer.submit(self._write_prepared, prepared, refusals)
+            if pending is not None:
+                yield self._outcome(pending)
+
+    def _prepare_batch(
+        self,
+        histories: Sequence[Sequence[Event]],
+        next_due: Callable[[Complaint], datetime | None] | None,
+        recorded: int,
+    ) -> tuple[dict[int, _Prepared], ImportRefusals]:
+        """Validate, fold and seal a batch; an id already stored refuses it before the work."""
+        refusals = ImportRefusals()
+        ends = {0: histories[0], len(histories) - 1: histories[-1]} if histories else {}
+        with self._errors(), self._pool.use() as db:
+            for index, history in ends.items():
+                first = history[0] if history else None
+                if (
+                    isinstance(first, Received)
+                    and db.execute(
+                        "SELECT 1 FROM complaints WHERE id = ?", (first.complaint_id,)
+                    ).fetchone()
+                ):
+                    refusals.add(
+                        [f"histories[{index}]: complaint {first.complaint_id!r} is already stored"]
+                    )
+        if refusals.total:  # a batch imported before: do not fold and seal it again
+            return {}, refusals
+        batch: dict[int, _Prepared] = {}
+        for index, history in enumerate(histories):
+            try:
+                batch[index] = self._prepare(history, next_due, recorded)
+            except Iso10002Error as exc:
+                refusals.add(reasons(f"histories[{index}]", exc))
+        return batch, refusals
+
+    def _write_prepared(
+        self, batch: dict[int, _Prepared], refusals: ImportRefusals
+    ) -> ImportSummary:
+        """Write a prepared batch in one transaction, or nothing if anything in it is refused."""
+        if refusals.total:
+            raise ValidationError(refusals.listed())
+        with self._errors(), self._transaction() as db:
+            complaints, events = self._write_batch(db, batch, refusals)
+            if refusals.total:  # leaving the block rolls the batch back
+                raise ValidationError(refusals.listed())
+        return ImportSummary(complaints=complaints, events=events)
+
+    @staticmethod
+    def _outcome(pending: Future[ImportSummary]) -> ImportSummary | ValidationError:
+        try:
+            return pending.result()
+        except ValidationError as exc:
+            return exc
 
     def backup(self, target: str | os.PathLike[str]) -> Path:
         """Copy the whole database, consistently, to a new file ``target`` while in use.
@@ -674,32 +774,33 @@ class SQLiteStore:
             raise ConcurrencyConflict(snapshot.id, stored.snapshot.version, actual)
 
     def _prepare(
-        self, history: Sequence[Event], next_due: Callable[[Complaint], datetime | None] | None
+        self,
+        history: Sequence[Event],
+        next_due: Callable[[Complaint], datetime | None] | None,
+        recorded: int,
     ) -> _Prepared:
         events = tuple(history)
         complaint_id = first_received(events).complaint_id
         snapshot = replay(events)
         due = None if next_due is None else next_due(snapshot)
         due = None if due is None else instant(due, "next_due")
-        return _Prepared(snapshot, due, seal_all(complaint_id, events, 0, GENESIS))
+        rows, head = sealed_rows(complaint_id, events, recorded)
+        return _Prepared(self._complaint_row(snapshot, head, due), rows)
 
     def _write_batch(
         self,
         db: sqlite3.Connection,
         batch: dict[int, _Prepared],
-        recorded: int,
         refusals: ImportRefusals,
     ) -> tuple[int, int]:
         """Insert a batch, refusing ids already taken; ``(complaints, events)`` written."""
         first_index: dict[str, int] = {}
         for index, item in list(batch.items()):
-            earlier = first_index.setdefault(item.snapshot.id, index)
+            complaint_id = str(item.complaint["id"])
+            earlier = first_index.setdefault(complaint_id, index)
             if earlier != index:
                 refusals.add(
-                    [
-                        f"histories[{index}]: complaint {item.snapshot.id!r} is also "
-                        f"histories[{earlier}]"
-                    ]
+                    [f"histories[{index}]: complaint {complaint_id!r} is also histories[{earlier}]"]
                 )
                 del batch[index]
         for ids in chunks(list(first_index), 500):
@@ -709,11 +810,8 @@ class SQLiteStore:
                 refusals.add([f"histories[{index}]: complaint {taken!r} is already stored"])
                 del batch[index]
         items = list(batch.values())
-        db.executemany(
-            INSERT_COMPLAINT,
-            [self._complaint_row(i.snapshot, i.rows[-1].digest, i.next_due) for i in items],
-        )
-        written = [row for i in items for row in event_rows(i.rows, recorded)]
+        db.executemany(INSERT_COMPLAINT, [i.complaint for i in items])
+        written = [row for i in items for row in i.events]
         db.executemany(INSERT_EVENT, written)
         return len(items), len(written)
 
@@ -820,8 +918,8 @@ class _Stored:
 
 @attrs.frozen
 class _Prepared:
-    """A validated, sealed history waiting for its batch to be written."""
+    """A validated, sealed history waiting for its batch to be written: the parameters of
+    its complaint row and of its event rows."""
 
-    snapshot: Complaint
-    next_due: datetime | None
-    rows: list[SealedEvent]
+    complaint: QueryColumns
+    events: list[tuple[str | int | None, ...]]

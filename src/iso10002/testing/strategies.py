@@ -224,7 +224,7 @@ def received_events(
         >>> check()
     """
     ids = complaint_id or st.text(string.ascii_uppercase + string.digits, min_size=4, max_size=12)
-    return st.tuples(at or instants(), ids).flatmap(
+    return st.tuples(at if at is not None else instants(), ids).flatmap(
         lambda pair: records(Received, at=pair[0], complaint_id=f"C-{pair[1]}")
     )
 

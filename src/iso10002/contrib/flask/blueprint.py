@@ -18,7 +18,9 @@ POST       ``/api/complaints/<id>/actions/<action>``       perform an action (``
 
 The API reads JSON bodies only (``Content-Type: application/json``, else 415: a cross-site
 page cannot send one without the browser asking first), structures them with the library's
-strict converter, and answers every error as ``application/problem+json``.
+strict converter, and answers every error as ``application/problem+json`` — also a path
+under ``/api`` that matches no route (404) or a method a route does not take (405), which
+Flask routes before any blueprint can see them.
 
 Examples:
     >>> from flask import Flask, g
@@ -51,6 +53,7 @@ import attrs
 from flask import (
     Blueprint,
     Response,
+    current_app,
     g,
     redirect,
     render_template,
@@ -58,8 +61,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
+from flask.sansio.app import App
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, UnsupportedMediaType
 from werkzeug.wrappers import Response as BaseResponse
 
 from iso10002.contrib.flask.actions import (
@@ -236,6 +241,38 @@ def _intake_done() -> str | BaseResponse:
 # --- the JSON API -----------------------------------------------------------------------------
 
 
+_API_PREFIXES = "iso10002_api_prefixes"
+
+
+def _api_prefixes(app: App) -> set[str]:
+    """The URL prefixes the JSON API is registered at in ``app`` (one per registration)."""
+    prefixes: set[str] = app.extensions.setdefault(_API_PREFIXES, set())
+    return prefixes
+
+
+def _record_prefix(state: BlueprintSetupState) -> None:
+    _api_prefixes(state.app).add((state.url_prefix or "").rstrip("/"))
+
+
+def _under(path: str, prefixes: set[str]) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in prefixes)
+
+
+def _unrouted_api_request() -> Response | None:
+    """A path under the API that no route matches, or a method it refuses: a problem.
+
+    Flask raises these while routing, before it knows the blueprint, so the API's own error
+    handlers never see them; this app-wide hook answers them (and nothing outside the API).
+    """
+    failure = request.routing_exception
+    if not isinstance(failure, (NotFound, MethodNotAllowed)):
+        return None  # matched, or a redirect (a missing trailing slash)
+    if not _under(request.path, _api_prefixes(current_app)):
+        return None
+    g.iso10002_json = True
+    return http_problem_response(failure)
+
+
 def _api_blueprint() -> Blueprint:
     api = Blueprint("api", __name__)
 
@@ -243,6 +280,8 @@ def _api_blueprint() -> Blueprint:
     def mark_json() -> None:
         g.iso10002_json = True  # problems in JSON, whatever the client prefers
 
+    api.record(_record_prefix)
+    api.before_app_request(_unrouted_api_request)
     api.register_error_handler(Iso10002Error, problem_response)
     api.register_error_handler(HTTPException, http_problem_response)
     api.add_url_rule("/complaints", "create", _create, methods=["POST"])
