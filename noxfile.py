@@ -152,3 +152,31 @@ def demo(session: nox.Session) -> None:
     """The demo: a simulated quarter of complaints on an embedded SQLite file."""
     _install(session, ".")
     session.run("iso10002", "demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """The reliability tests, long: 8 x 5,000 load commands, hundreds of state-machine runs.
+
+    ``ISO10002_SOAK=1`` raises every size in ``tests/reliability`` (see its
+    ``reliability_support``); single sizes can be set too (``ISO10002_LOAD_COMMANDS=20000``).
+    Runs in one process with ``-s`` so the throughput and conflict lines are shown.
+    """
+    _install(session)
+    args = session.posargs or ["tests/reliability", "-s", "-q", "--timeout=0", "-p", "no:randomly"]
+    session.run("pytest", *args, env={"ISO10002_SOAK": "1", "HYPOTHESIS_PROFILE": "soak"})
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """The atheris harnesses in ``tests/fuzz``, each for N seconds (``nox -s fuzz -- 600``).
+
+    A finding stops the harness with the input written to ``crash-*`` in the session's
+    temporary folder (printed), to be turned into a regression test.
+    """
+    _install(session, ".[all,fuzz]")
+    seconds = session.posargs[0] if session.posargs else "60"
+    harnesses = sorted((ROOT / "tests" / "fuzz").glob("fuzz_*.py"))
+    session.chdir(session.create_tmp())
+    for harness in harnesses:
+        session.run("python", str(harness), f"-max_total_time={seconds}", "-print_final_stats=1")

@@ -80,14 +80,40 @@ def aware_optional(instance: Any, attribute: attrs.Attribute[Any], value: Any) -
         aware(instance, attribute, value)
 
 
+# C0 control characters and DEL, but tab, line feed and carriage return, which text may hold.
+# PostgreSQL cannot store NUL in text at all, and none of them belongs in a complaint.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(name: str, value: str) -> None:
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise ValidationError(
+            [
+                f"{name}: contains the control character {found.group()!r} at position "
+                f"{found.start()}; only tabs and line breaks are allowed"
+            ]
+        )
+
+
 def text(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A string of sensible length (empty allowed)."""
+    """A string of sensible length (empty allowed), without control characters.
+
+    Examples:
+        >>> from iso10002.model import Classification
+        >>> Classification(product="card\\x00")
+        Traceback (most recent call last):
+        ...
+        iso10002.errors.ValidationError: 1 invalid field:
+          - product: contains the control character '\\x00' at position 4; ...
+    """
     if not isinstance(value, str):
         raise ValidationError([f"{attribute.name}: expected text, got {type(value).__name__}"])
     if len(value) > MAX_TEXT:
         raise ValidationError(
             [f"{attribute.name}: {len(value):,} characters is longer than {MAX_TEXT:,}"]
         )
+    _no_control(attribute.name, value)
 
 
 def text_optional(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -113,6 +139,8 @@ def texts(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A tuple of non-empty strings."""
     if not isinstance(value, tuple) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValidationError([f"{attribute.name}: expected a tuple of non-empty strings"])
+    for n, item in enumerate(value):
+        _no_control(f"{attribute.name}[{n}]", item)
 
 
 def currency(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -236,3 +236,25 @@ def test_without_a_clock_of_its_own_the_admin_uses_the_configured_clock(
     with override_settings(ISO10002=configured):
         html = text_of(client.get(LIST))
     assert "overdue since 2026-01-18 09:00 GMT" in html  # C-0002's deadline, passed by then
+
+
+@pytest.mark.parametrize(
+    "payload", ["<script>alert('x')</script>", '"><img src=x onerror=alert(1)>']
+)
+def test_html_in_complaint_text_is_escaped_on_every_admin_page(
+    store: DjangoStore, client: Client, payload: str
+) -> None:
+    from iso10002.testing.builders import event_for
+
+    hostile = Classification(product=payload, category=payload)
+    created = store.create(
+        history_to("received", "C-0009", classification=hostile, description=payload)
+    )
+    note = event_for(created, "add_note", text=payload, actor=f"agent:{payload}")
+    store.append("C-0009", [note], expected_version=1)
+    for url in (LIST, f"{LIST}?q=C-0009", page("C-0009")):
+        html = text_of(client.get(url))
+        assert payload not in html, url  # shown only escaped (ISO 10002 4.9: as typed)
+    assert "&lt;script&gt;" in text_of(client.get(page("C-0009"))) or "&lt;img" in text_of(
+        client.get(page("C-0009"))
+    )

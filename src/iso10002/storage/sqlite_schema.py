@@ -30,7 +30,12 @@ from pathlib import Path
 
 import attrs
 
-from iso10002.errors import ConfigurationError, IntegrityViolation, Iso10002Error
+from iso10002.errors import (
+    ConfigurationError,
+    IntegrityViolation,
+    Iso10002Error,
+    StorageError,
+)
 from iso10002.storage.common import snapshot_from_json
 from iso10002.storage.facts import FACT_COLUMNS, metric_facts
 
@@ -216,6 +221,8 @@ def translate_error(exc: sqlite3.Error, path: str) -> Iso10002Error:
     Examples:
         >>> print(translate_error(sqlite3.DatabaseError("file is not a database"), "x.db"))
         x.db is not an SQLite database (or its header is damaged): file is not a database
+        >>> type(translate_error(sqlite3.OperationalError("database or disk is full"), "x.db"))
+        <class 'iso10002.errors.StorageError'>
     """
     message = str(exc)
     name = getattr(exc, "sqlite_errorname", "")
@@ -241,6 +248,16 @@ def translate_error(exc: sqlite3.Error, path: str) -> Iso10002Error:
         )
     if "unable to open" in lowered or name.startswith("SQLITE_CANTOPEN"):
         return ConfigurationError(f"cannot open {path}: {message}")
+    if "disk is full" in lowered or name == "SQLITE_FULL":
+        return StorageError(
+            f"{path}: the disk is full ({message}); the write was rolled back, nothing of it "
+            "was stored: free some space and retry"
+        )
+    if "disk i/o error" in lowered or name.startswith("SQLITE_IOERR"):
+        return StorageError(
+            f"{path}: the file could not be written ({message}: a full disk, a file size "
+            "limit or a failing device); the write was rolled back, nothing of it was stored"
+        )
     if isinstance(exc, sqlite3.IntegrityError):
         return IntegrityViolation(f"{path}: the database refused the write ({message})")
     return ConfigurationError(f"{path}: SQLite failed ({message})")
