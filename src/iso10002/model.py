@@ -376,18 +376,22 @@ class Satisfaction:
 
 @attrs.frozen
 class Decision:
-    """A decision on the complaint and what became of it (7.7, 7.8, 7.9)."""
+    """A decision on the complaint and what became of it (7.7, 7.8, 7.9).
+
+    Its instants are kept in UTC, as events' are, so equal instants compare equal whatever
+    zone they were given in (an aware datetime on a DST fold compares unequal across zones).
+    """
 
     outcome: Outcome
     reasons: str
-    decided_at: datetime
+    decided_at: datetime = attrs.field(converter=check.to_utc)
     decided_by: str
     redress: Redress | None = None
     approved_by: str | None = None
-    communicated_at: datetime | None = None
+    communicated_at: datetime | None = attrs.field(default=None, converter=check.to_utc_optional)
     recourse_explained: bool = False
-    accepted_at: datetime | None = None
-    rejected_at: datetime | None = None
+    accepted_at: datetime | None = attrs.field(default=None, converter=check.to_utc_optional)
+    rejected_at: datetime | None = attrs.field(default=None, converter=check.to_utc_optional)
 
     @property
     def awaiting_reply(self) -> bool:
@@ -403,9 +407,9 @@ class Decision:
 class Pause:
     """An interval during which the SLA clock was stopped (internal policies only)."""
 
-    start: datetime
+    start: datetime = attrs.field(converter=check.to_utc)
     reason: str
-    end: datetime | None = None
+    end: datetime | None = attrs.field(default=None, converter=check.to_utc_optional)
 
 
 class ComplaintFacts:
