@@ -8,7 +8,7 @@ import with fewer than 40 complaints, is a half-written one.
 
 * SIGKILL at a random moment (SQLiteStore, and SQLAlchemyStore on SQLite; the SQLite store's
   own store-level kill test is in ``tests/storage/test_sqlite_reliability.py``);
-* a full disk: a 256 KiB tmpfs when the tests may mount one (root), and everywhere a file
+* a full disk: a 1 MiB tmpfs when the tests may mount one (root), and everywhere a file
   size limit (``RLIMIT_FSIZE``) in a subprocess: a ``StorageError`` that says so, nothing
   half-written, the file verifies, and writes work again once there is room;
 * a PostgreSQL connection terminated (``pg_terminate_backend`` from another connection)
@@ -195,13 +195,14 @@ def test_a_file_size_limit_fails_the_write_clearly_and_leaves_whole_complaints(
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KiB tmpfs, mounted for the test (root only; skipped elsewhere)."""
+    """A 1 MiB tmpfs, mounted for the test (root only; skipped elsewhere): room for the schema,
+    its write-ahead log and some complaints, and little more."""
     mount = tmp_path / "tiny"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root; the file size limit test covers the rest")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
         capture_output=True,
         text=True,
         check=False,
