@@ -9,8 +9,6 @@ library's own suite.
 
 from __future__ import annotations
 
-import importlib.util
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ from flask_site_checks import csrf_of, require
 from werkzeug.serving import make_server
 
 from iso10002 import ManualClock
+from iso10002.testing.browser import chromium_missing, headless_chromium
 from iso10002.testing.builders import START
 
 if TYPE_CHECKING:
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 @pytest.fixture
@@ -86,34 +83,10 @@ def live_site(app: Flask) -> Iterator[str]:
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
     """Headless Debian Chromium through its ChromeDriver, on a fresh profile."""
-    require(importlib.util.find_spec("selenium") is not None, "selenium (iso10002[test])")
-    require(CHROMIUM.is_file(), f"{CHROMIUM} (Debian package chromium)")
-    require(CHROMEDRIVER.is_file(), f"{CHROMEDRIVER} (Debian package chromium-driver)")
-    from selenium import webdriver
-
-    with tempfile.TemporaryDirectory(prefix="iso10002-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)  # never a downloaded browser
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--window-size=1280,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(flag)
-        service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
-        driver = webdriver.Chrome(options=options, service=service)
-        driver.implicitly_wait(0)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    missing = chromium_missing()
+    require(missing is None, missing or "")
+    with headless_chromium() as driver:
+        yield driver
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ in CI (``require_service``).
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +23,7 @@ from iso10002.demo import demo_policy, simulate
 from iso10002.metrics.period import Period
 from iso10002.metrics.report import review_store, write_review
 from iso10002.storage import Durability, SQLiteStore
+from iso10002.testing.browser import chromium_missing, headless_chromium
 from service_checks import require_service
 
 if TYPE_CHECKING:
@@ -34,42 +33,16 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHARTS = ("volume", "sla", "resolution", "pareto", "backlog")
 
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
     """Headless Debian Chromium on a fresh profile, logging the console and the network."""
-    require_service(importlib.util.find_spec("selenium") is not None, "selenium (iso10002[test])")
-    require_service(CHROMIUM.is_file(), f"{CHROMIUM} (Debian package chromium)")
-    require_service(CHROMEDRIVER.is_file(), f"{CHROMEDRIVER} (Debian package chromium-driver)")
-    from selenium import webdriver
-
-    with tempfile.TemporaryDirectory(prefix="iso10002-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)  # never a downloaded browser
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            "--window-size=1280,1000",
-            f"--user-data-dir={profile}",
-        ):
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
-        driver = webdriver.Chrome(options=options, service=service)
-        try:
-            yield driver
-        finally:
-            driver.quit()
+    missing = chromium_missing()
+    require_service(missing is None, missing or "")
+    with headless_chromium(logs=True) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
