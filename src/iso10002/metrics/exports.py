@@ -36,8 +36,8 @@ from typing import IO
 
 from iso10002.clock import Clock, system_clock
 from iso10002.csvsafe import Cell, write_csv
-from iso10002.errors import ValidationError
 from iso10002.metrics.import_cfpb import CFPB, CFPB_COLUMNS, CFPB_RESPONSES, CFPB_ZONE
+from iso10002.metrics.period import Period
 from iso10002.model import Channel, Complaint, ComplaintState, Decision, RedressKind
 from iso10002.sla.calendar import _zone as zone_named
 from iso10002.storage.protocol import ComplaintQuery, ComplaintStore
@@ -229,16 +229,12 @@ def export_cfpb(
     return write_csv(out, CFPB_EXPORT_COLUMNS, rows)
 
 
-_PERIOD = re.compile(
-    r"(?P<year>\d{4})(?:(?:-?Q(?P<quarter>[1-4]))|(?:-?H(?P<half>[12]))|(?:-(?P<month>\d{2})))?"
-)
-
-
 def period_bounds(text: str, zone: str = CFPB_ZONE) -> tuple[datetime, datetime]:
     """The half-open range ``[start, end)`` a period names, its days read in ``zone``.
 
-    ``2026`` (a year), ``2026Q3`` (a quarter), ``2026H1`` (a half-year), ``2026-07`` (a
-    month), or ``2026-07-01..2026-09-30`` (from one date to another, both included).
+    Any label :meth:`iso10002.metrics.Period.parse` reads: ``2026`` (a year), ``2026Q3`` (a
+    quarter), ``2026H1`` (a half-year), ``2026-07`` (a month), ``2026-W27`` (an ISO week), or
+    ``2026-07-01..2026-09-30`` (from one date to another, both included).
 
     Examples:
         >>> [t.isoformat() for t in period_bounds("2026Q3", "UTC")]
@@ -246,39 +242,5 @@ def period_bounds(text: str, zone: str = CFPB_ZONE) -> tuple[datetime, datetime]
         >>> period_bounds("2026-07-01..2026-07-31", "UTC")[1].isoformat()
         '2026-08-01T00:00:00+00:00'
     """
-    tz = zone_named(zone)
-    value = text.strip().upper()
-    first: date
-    after: date
-    try:
-        if ".." in value:
-            left, _, right = value.partition("..")
-            first, after = date.fromisoformat(left), date.fromisoformat(right) + timedelta(days=1)
-        else:
-            found = _PERIOD.fullmatch(value)
-            if found is None:
-                raise ValueError(text)
-            year = int(found["year"])
-            if found["quarter"]:
-                start_month, months = 3 * int(found["quarter"]) - 2, 3
-            elif found["half"]:
-                start_month, months = 6 * int(found["half"]) - 5, 6
-            elif found["month"]:
-                start_month, months = int(found["month"]), 1
-            else:
-                start_month, months = 1, 12
-            first = date(year, start_month, 1)
-            end_month = start_month - 1 + months
-            after = date(year + end_month // 12, end_month % 12 + 1, 1)
-    except ValueError:
-        raise ValidationError(
-            [
-                f"period: {text!r} is not a period such as 2026, 2026Q3, 2026H1, 2026-07 or "
-                "2026-07-01..2026-09-30"
-            ]
-        ) from None
-    if after <= first:
-        raise ValidationError([f"period: {text!r} ends before it starts"])
-    start = datetime.combine(first, time(0), tzinfo=tz)
-    end = datetime.combine(after, time(0), tzinfo=tz)
-    return start, end
+    period = Period.parse(text, tz=zone_named(zone))
+    return period.start, period.end

@@ -210,6 +210,7 @@ class Period:
               - period: 'summer' is not a period such as 2026, 2026H2, 2026Q3, ...
         """
         value = str(text).strip().upper()
+        problem = f"is not a period such as {_FORMS}"
         try:
             if m := _YEAR.fullmatch(value):
                 return cls.year(int(m[1]), tz)
@@ -222,10 +223,13 @@ class Period:
             if m := _WEEK.fullmatch(value):
                 return cls.week(int(m[1]), int(m[2]), tz)
             if m := _RANGE.fullmatch(value):
-                return cls.days(date.fromisoformat(m[1]), date.fromisoformat(m[2]), tz)
+                first, last = date.fromisoformat(m[1]), date.fromisoformat(m[2])
+                if last >= first:
+                    return cls.days(first, last, tz)
+                problem = "ends before it starts"
         except (ValidationError, ValueError):
             pass
-        raise ValidationError([f"period: {text!r} is not a period such as {_FORMS}"])
+        raise ValidationError([f"period: {text!r} {problem}"])
 
     # --- questions ----------------------------------------------------------------------
 
