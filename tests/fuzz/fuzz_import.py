@@ -9,7 +9,6 @@ every row, and the store must hold exactly the complaints it says it imported.
 from __future__ import annotations
 
 import io
-import sys
 from datetime import datetime, timezone
 
 from iso10002.clock import ManualClock
@@ -61,21 +60,10 @@ def seeds() -> list[bytes]:
 
 
 def main() -> None:
-    """Fuzz from the seeds (in a folder of their own, unless folders are given) until stopped."""
-    import tempfile
-    from pathlib import Path
+    """Fuzz from the seeds until stopped (see ``_fuzzing.fuzz_main``)."""
+    from _fuzzing import fuzz_main  # beside this script, on sys.path when run as one
 
-    import atheris
-
-    argv = list(sys.argv)
-    if not any(Path(arg).is_dir() for arg in argv[1:]):
-        folder = Path(tempfile.mkdtemp(prefix="iso10002-fuzz-"))
-        for n, seed in enumerate(seeds()):
-            (folder / f"seed-{n}").write_bytes(seed)
-        argv.append(str(folder))
-    atheris.instrument_all()  # the library is imported already: instrument what is loaded
-    atheris.Setup(argv, one_input)
-    atheris.Fuzz()
+    fuzz_main(one_input, seeds())
 
 
 if __name__ == "__main__":

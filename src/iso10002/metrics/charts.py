@@ -216,6 +216,14 @@ class _Frame:
     def svg(self) -> str:
         return "\n".join([*self.parts, "</svg>"])
 
+    def finish(self, x_label: str, *, has_data: bool) -> str:
+        """Label the x axis, say "no data" over an empty plot, and close the SVG."""
+        self.x_labels()
+        self.x_axis(x_label)
+        if not has_data:
+            self.empty()
+        return self.svg()
+
 
 def _width(label: str) -> float:
     """About how wide ``label`` is drawn at 11px."""
@@ -274,11 +282,7 @@ def _bars(
             text_anchor="middle",
             **_HALO,
         )
-    frame.x_labels()
-    frame.x_axis(x_label)
-    if not values or not any(values):
-        frame.empty()
-    return frame.svg()
+    return frame.finish(x_label, has_data=bool(values) and any(values))
 
 
 def bar_chart(
@@ -461,11 +465,7 @@ def line_chart(
         for label, value, (px, py) in zip(labels, values, points, strict=True):
             tip = f"{label}, {name}: {_fmt(value, decimals, suffix)}"
             frame.add(_marker(index, px, py, colour, tip))
-    frame.x_labels()
-    frame.x_axis(x_label)
-    if not everything or not any(everything):
-        frame.empty()
-    return frame.svg()
+    return frame.finish(x_label, has_data=bool(everything) and any(everything))
 
 
 def pareto_chart(
@@ -539,8 +539,4 @@ def pareto_chart(
         for (px, py, share), label in zip(points, labels, strict=True):
             frame.add(_marker(0, px, py, PALETTE[1], f"{label}: {share:.0f}% cumulative"))
             frame.text(px + 5, py - 6, f"{share:.0f}%", fill=_MUTED, **_HALO)
-    frame.x_labels()
-    frame.x_axis(x_label)
-    if not total:
-        frame.empty()
-    return frame.svg()
+    return frame.finish(x_label, has_data=bool(total))
