@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import sqlite3
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iso10002 import integrity
+from iso10002.clock import ManualClock
 from iso10002.errors import ConfigurationError, NotFound, ValidationError
 from iso10002.events import Closed, Event
 from iso10002.model import ComplaintState
@@ -39,6 +43,15 @@ def varied(count: int, prefix: str = "C") -> list[tuple[Event, ...]]:
 def store(tmp_path: Path) -> Any:
     with SQLiteStore(tmp_path / "store.sqlite3") as store:
         yield store
+
+
+def rows(path: Path | None, query: str) -> list[tuple[object, ...]]:
+    assert path is not None
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(query).fetchall()
+    finally:
+        db.close()
 
 
 # --- bulk import ----------------------------------------------------------------------------
@@ -129,7 +142,7 @@ def test_a_batch_size_must_be_a_positive_whole_number(store: SQLiteStore, size: 
         store.import_histories([], batch_size=size)  # type: ignore[arg-type]
 
 
-# --- pipelined batches ------------------------------------------------------------------------
+# --- batches, and batches prepared elsewhere ---------------------------------------------------
 
 
 def test_batches_are_stored_as_import_histories_stores_them(store: SQLiteStore) -> None:
@@ -184,13 +197,13 @@ def test_the_next_batch_is_written_only_after_the_caller_took_the_outcome(
     assert order == sorted(order, key=lambda c: int(c[2:]))  # C-0002 before C-0004's batch
 
 
-def test_a_failure_while_reading_keeps_the_batch_being_written_whole(store: SQLiteStore) -> None:
+def test_a_failure_while_reading_keeps_the_batches_written_whole(store: SQLiteStore) -> None:
     histories_ = varied(9)
 
     def batches() -> Iterator[list[tuple[Event, ...]]]:
         yield histories_[:3]
         yield histories_[3:6]
-        raise KeyboardInterrupt  # while the second batch is being written
+        raise KeyboardInterrupt  # after the second batch was written
 
     with pytest.raises(KeyboardInterrupt):
         for _ in store.import_batches(batches()):
@@ -199,7 +212,40 @@ def test_a_failure_while_reading_keeps_the_batch_being_written_whole(store: SQLi
     assert store.verify_integrity().ok
 
 
-def test_a_memory_store_pipelines_batches_too() -> None:
+def test_batches_prepared_in_another_process_store_what_import_batches_stores(
+    tmp_path: Path,
+) -> None:
+    histories_ = varied(7)
+    clock = ManualClock(datetime(2026, 12, 1, tzinfo=timezone.utc))
+    with (
+        mock.patch.object(integrity.secrets, "token_hex", return_value="ab" * 16),
+        SQLiteStore(tmp_path / "batches.sqlite3", clock=clock) as one,
+        SQLiteStore(tmp_path / "prepared.sqlite3", clock=clock) as other,
+    ):
+        list(one.import_batches([histories_[:4], histories_[4:]]))
+        prepare = pickle.loads(pickle.dumps(other.preparer()))  # as a worker receives it
+        batches = [[prepare(h) for h in histories_[:4]], [prepare(h) for h in histories_[4:]]]
+        sent = pickle.loads(pickle.dumps(batches))  # and as it sends them back
+        outcomes = list(other.import_prepared(sent))
+    assert outcomes == [
+        ImportSummary(len(b), sum(map(len, b))) for b in (histories_[:4], histories_[4:])
+    ]
+    tables = "SELECT * FROM complaints ORDER BY id", "SELECT * FROM events ORDER BY position"
+    for query in tables:
+        assert rows(one.path, query) == rows(other.path, query)
+
+
+def test_a_prepared_batch_with_an_id_already_stored_is_refused_whole(store: SQLiteStore) -> None:
+    prepare = store.preparer()
+    histories_ = varied(3)
+    list(store.import_prepared([[prepare(histories_[1])]]))
+    (outcome,) = store.import_prepared([[prepare(h) for h in histories_]])
+    assert isinstance(outcome, ValidationError)
+    assert outcome.errors == ("histories[1]: complaint 'C-0001' is already stored",)
+    assert store.count() == 1
+
+
+def test_a_memory_store_imports_batches_too() -> None:
     with SQLiteStore.memory() as store:
         outcomes = list(store.import_batches([varied(3), varied(2, "D")]))
         assert outcomes == [ImportSummary(3, 6), ImportSummary(2, 3)]

@@ -301,6 +301,20 @@ class ImportMapping:
                 ]
             )
 
+    def complaint_id(self, row: Mapping[str, object]) -> str | None:
+        """The id of the complaint ``row`` describes (``<source>-<row id>``), or ``None`` when
+        its id cell is missing or not an id; reads that one cell only.
+
+        Examples:
+            >>> from iso10002.metrics.import_cfpb import CFPB
+            >>> CFPB.complaint_id({"Complaint ID": " 5000042 "}), CFPB.complaint_id({})
+            ('cfpb-5000042', None)
+        """
+        row_id = self.row_id.read(row, [])
+        if row_id is None or not _ID.fullmatch(row_id):
+            return None
+        return f"{self.source}-{row_id}"
+
     def history(self, row: Mapping[str, object], *, now: datetime) -> MappedRow:
         """The complaint a row describes, as its id and events; :class:`RowRefused` if not.
 

@@ -46,9 +46,9 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -61,6 +61,12 @@ from iso10002.errors import (
     ValidationError,
 )
 from iso10002.events import Event
+from iso10002.metrics._import_workers import (
+    Refused,
+    RowPreparer,
+    WorkerStopped,
+    prepared_in_workers,
+)
 from iso10002.metrics.import_cfpb import CFPB
 from iso10002.metrics.import_mapping import ImportMapping, MappedRow, RowRefused
 from iso10002.metrics.import_sources import ImportFormat, SourceRecord, open_rows
@@ -68,7 +74,10 @@ from iso10002.model import Complaint
 from iso10002.replay import replay
 from iso10002.storage.protocol import ComplaintStore
 
-__all__ = ["ImportReport", "Progress", "RowProblem", "import_complaints"]
+if TYPE_CHECKING:
+    from iso10002.storage.sqlite import PreparedComplaint
+
+__all__ = ["ImportReport", "Progress", "RowProblem", "WorkerStopped", "import_complaints"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each batch: bytes of the file read and in all."""
@@ -218,16 +227,15 @@ class _Writer:
             )
         return None
 
-    def write_all(self, batches: Iterable[list[_Pending]]) -> Iterator[list[_Pending]]:
-        """Write every batch; yields each batch once it is written (for the progress bar)."""
+    def write_all(self, batches: Iterable[list[_Pending]]) -> Iterator[None]:
+        """Write every batch; yields once each batch is written (for the progress bar)."""
         from iso10002.storage.sqlite import SQLiteStore
 
         if not isinstance(self.store, SQLiteStore):
             for batch in batches:
                 self.write(batch)
-                yield batch
+                yield
             return
-        # SQLite's pipeline: the next batch is read, mapped and prepared while one is written.
         taken: deque[list[_Pending]] = deque()
 
         def histories() -> Iterator[list[tuple[Event, ...]]]:
@@ -236,14 +244,73 @@ class _Writer:
                 yield [p.mapped.events for p in batch]
 
         for outcome in self.store.import_batches(histories(), next_due=self.next_due):
-            batch = taken.popleft()
-            if isinstance(outcome, ValidationError):
-                # a duplicate or a refusal somewhere in the batch: sort it out one by one
-                for pending in batch:
-                    self._write_one(pending)
-            else:
-                self.tally.imported += len(batch)
-            yield batch
+            self._settle(taken.popleft(), outcome)
+            yield
+
+    def write_prepared(
+        self,
+        batches: Iterable[list[SourceRecord]],
+        mapping: ImportMapping,
+        now: datetime,
+        workers: int,
+    ) -> Iterator[None]:
+        """Write every batch of rows, mapped and prepared by ``workers`` processes; yields
+        once each batch is written. A batch whose first or last complaint is already stored
+        (a file imported before) is not sent to the workers but sorted out here, row by row.
+        """
+        from iso10002.storage.sqlite import SQLiteStore
+
+        store = self.store
+        assert isinstance(store, SQLiteStore)
+        preparer = RowPreparer(mapping, now, store.preparer(self.next_due))
+        sent: deque[list[SourceRecord]] = deque()
+
+        def to_prepare() -> Iterator[list[Mapping[str, object]] | None]:
+            for records in batches:
+                sent.append(records)
+                if self._imported_before(records, mapping):
+                    yield None  # sorted out here, in its turn
+                else:
+                    yield [r.values for r in records if r.values is not None]
+
+        for outcomes in prepared_in_workers(preparer, to_prepare(), workers):
+            records = sent.popleft()
+            if outcomes is None:
+                self.write(_mapped(records, mapping, now, self.tally))
+                yield
+                continue
+            ready: list[SourceRecord] = []
+            prepared: list[PreparedComplaint] = []
+            ids: set[str] = set()
+            for record, outcome in zip(records, outcomes, strict=True):
+                if isinstance(outcome, Refused):
+                    self.tally.refuse(record, outcome.problems)
+                elif _admitted(outcome.complaint_id, ids, self.tally):
+                    ready.append(record)
+                    prepared.append(outcome)
+            if prepared:
+                (written,) = store.import_prepared([prepared])
+                if isinstance(written, ValidationError):  # mapped again here, to go one by one
+                    self._settle(_mapped(ready, mapping, now, self.tally), written)
+                else:
+                    self.tally.imported += len(prepared)
+            yield
+
+    def _imported_before(self, records: list[SourceRecord], mapping: ImportMapping) -> bool:
+        for record in (records[0], records[-1]) if records else ():
+            complaint_id = None if record.values is None else mapping.complaint_id(record.values)
+            if complaint_id is not None and self._known_id(complaint_id):
+                return True
+        return False
+
+    def _settle(self, batch: list[_Pending], outcome: object) -> None:
+        """Count a batch the bulk path wrote, or write it one by one if it was refused."""
+        if not isinstance(outcome, ValidationError):
+            self.tally.imported += len(batch)
+            return
+        # a duplicate or a refusal somewhere in the batch: sort it out one by one
+        for pending in batch:
+            self._write_one(pending)
 
     def write(self, batch: list[_Pending]) -> None:
         if not batch:
@@ -260,8 +327,11 @@ class _Writer:
             self._write_one(pending)
 
     def _known(self, pending: _Pending) -> bool:
+        return self._known_id(pending.mapped.complaint_id)
+
+    def _known_id(self, complaint_id: str) -> bool:
         try:
-            self.store.get(pending.mapped.complaint_id)
+            self.store.get(complaint_id)
         except NotFound:
             return False
         return True
@@ -299,6 +369,7 @@ def import_complaints(
     progress: Progress | None = None,
     clock: Clock = system_clock,
     max_problems: int = 1000,
+    workers: int = 0,
 ) -> ImportReport:
     """Import every row of ``data`` (a path, or a binary file) into ``store``; the report.
 
@@ -314,19 +385,25 @@ def import_complaints(
     :class:`~iso10002.errors.ConfigurationError` such as a lock not had in time) stops the
     import with the batches before it stored (run it again to finish: nothing is imported
     twice).
+
+    ``workers`` (into a :class:`~iso10002.storage.SQLiteStore`): that many processes map,
+    validate and seal the rows while this one reads and writes, for large files on a
+    machine with cores to spare; the report is the same. They are started with ``spawn``:
+    a script that uses them guards its top level with ``if __name__ == "__main__":``, and
+    ``mapping`` and ``policy`` must be picklable (the built-in ones are). 0, the default,
+    does everything in this process. Other stores ignore it.
     """
-    size: object = batch_size
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValidationError([f"batch_size: {batch_size!r} is not a positive whole number"])
+    given: tuple[tuple[str, object, int], ...] = (
+        ("batch_size", batch_size, 1),
+        ("workers", workers, 0),
+    )
+    for name, value, least in given:
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            kind = "positive" if least else "non-negative"
+            raise ValidationError([f"{name}: {value!r} is not a {kind} whole number"])
     if source is not None:
         mapping = attrs.evolve(mapping, source=source)
-    next_due: NextDue | None = None
-    if policy is not None:
-        chosen = policy
-
-        def next_due(snapshot: Complaint) -> datetime | None:
-            return chosen.next_due(snapshot, snapshot.last_event_at)
-
+    next_due = None if policy is None else _NextDue(policy)
     tally = _Tally(max_problems)
     writer = _Writer(store, next_due, tally)
     now = clock()
@@ -334,8 +411,14 @@ def import_complaints(
         if rows.header is not None:
             mapping.check_header(rows.header)
         total = rows.size or 0
-        batches = _batches(rows, mapping, now, tally, batch_size)
-        for _ in writer.write_all(batches):
+        batches = _read_batches(rows, tally, batch_size)
+        from iso10002.storage.sqlite import SQLiteStore
+
+        if workers and isinstance(store, SQLiteStore):
+            written = writer.write_prepared(batches, mapping, now, workers)
+        else:
+            written = writer.write_all(_mapped(b, mapping, now, tally) for b in batches)
+        for _ in written:
             if progress is not None and total:
                 progress(min(rows.position(), total), total)
         if progress is not None and total:
@@ -344,34 +427,56 @@ def import_complaints(
     return tally.report(name)
 
 
-def _batches(
-    rows: Iterable[SourceRecord],
-    mapping: ImportMapping,
-    now: datetime,
-    tally: _Tally,
-    batch_size: int,
-) -> Iterator[list[_Pending]]:
-    """The mapped rows in batches of ``batch_size``; refused rows and repeats in a batch are
-    counted on the way."""
-    batch: list[_Pending] = []
-    ids: set[str] = set()
+@attrs.frozen
+class _NextDue:
+    """A policy's next deadline for a snapshot, from its last event (picklable, for workers)."""
+
+    policy: DeskPolicy
+
+    def __call__(self, snapshot: Complaint) -> datetime | None:
+        return self.policy.next_due(snapshot, snapshot.last_event_at)
+
+
+def _read_batches(
+    rows: Iterable[SourceRecord], tally: _Tally, batch_size: int
+) -> Iterator[list[SourceRecord]]:
+    """The readable rows in batches of ``batch_size``; unreadable ones are refused on the way."""
+    batch: list[SourceRecord] = []
     for record in rows:
         tally.rows += 1
         if record.values is None:
             tally.refuse(record, [(None, None, record.problem or "the row cannot be read")])
             continue
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _mapped(
+    records: list[SourceRecord], mapping: ImportMapping, now: datetime, tally: _Tally
+) -> list[_Pending]:
+    """A batch of rows mapped to histories; refused rows and repeats are counted."""
+    batch: list[_Pending] = []
+    ids: set[str] = set()
+    for record in records:
+        assert record.values is not None
         try:
             mapped = mapping.history(record.values, now=now)
         except RowRefused as exc:
             tally.refuse(record, [(p.field, p.value, p.message) for p in exc.problems])
             continue
-        if mapped.complaint_id in ids:
-            tally.duplicates += 1
-            continue
-        ids.add(mapped.complaint_id)
-        batch.append(_Pending(record, mapped))
-        if len(batch) >= batch_size:
-            yield batch
-            batch, ids = [], set()
-    if batch:
-        yield batch
+        if _admitted(mapped.complaint_id, ids, tally):
+            batch.append(_Pending(record, mapped))
+    return batch
+
+
+def _admitted(complaint_id: str, ids: set[str], tally: _Tally) -> bool:
+    """Whether a batch takes ``complaint_id``: not if an earlier row of it has the same."""
+    if complaint_id in ids:
+        tally.duplicates += 1
+        return False
+    ids.add(complaint_id)
+    return True

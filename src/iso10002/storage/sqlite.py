@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from enum import Enum
@@ -60,26 +59,26 @@ from iso10002.storage._sqlite_sql import (
     INSERT_COMPLAINT,
     INSERT_EVENT,
     QUERY_COLUMNS,
+    ComplaintPreparer,
     ImportRefusals,
+    PreparedComplaint,
     check_columns,
     chunks,
+    complaint_row,
     event_rows,
     page_marker,
     reasons,
     sealed_event,
-    sealed_rows,
     update_statement,
     where_clause,
 )
 from iso10002.storage.common import (
-    QueryColumns,
     check_snapshot,
     first_received,
     from_micros,
     query_columns,
     seal_all,
     snapshot_from_json,
-    snapshot_json,
     to_micros,
 )
 from iso10002.storage.facts import FACT_COLUMNS, FactRow, fact_differences, metric_facts
@@ -96,7 +95,7 @@ if TYPE_CHECKING:
     from iso10002.metrics.summary import MetricSummary
     from iso10002.sla.policy import SlaPolicy
 
-__all__ = ["Durability", "ImportSummary", "SQLiteStore"]
+__all__ = ["ComplaintPreparer", "Durability", "ImportSummary", "PreparedComplaint", "SQLiteStore"]
 
 _FIRST_PAGE = 256  # rows per query when streaming; pages grow to _LAST_PAGE on long scans
 _LAST_PAGE = 4096
@@ -277,7 +276,7 @@ class SQLiteStore:
                 ).fetchone()
                 if existing is not None:
                     raise ConcurrencyConflict(complaint_id, 0, existing[0])
-                db.execute(INSERT_COMPLAINT, self._complaint_row(snapshot, rows[-1].digest, due))
+                db.execute(INSERT_COMPLAINT, complaint_row(snapshot, rows[-1].digest, due))
                 db.execute(INSERT_FACTS, metric_facts(snapshot))
                 db.executemany(INSERT_EVENT, event_rows(rows, recorded))
                 if idempotency_key is not None:
@@ -510,12 +509,12 @@ class SQLiteStore:
             raise ValidationError([f"batch_size: {batch_size!r} is not a positive whole number"])
         refusals = ImportRefusals()
         complaints = events = 0
-        recorded = to_micros(self._clock())
+        prepare = self.preparer(next_due)
         with self._errors(), self._transaction() as db:
-            batch: dict[int, _Prepared] = {}
+            batch: dict[int, PreparedComplaint] = {}
             for index, history in enumerate(histories):
                 try:
-                    batch[index] = self._prepare(history, next_due, recorded)
+                    batch[index] = prepare(history)
                 except Iso10002Error as exc:
                     refusals.add(reasons(f"histories[{index}]", exc))
                 if len(batch) >= batch_size:
@@ -527,6 +526,26 @@ class SQLiteStore:
             if refusals.total:  # all or nothing: leaving the block rolls everything back
                 raise ValidationError(refusals.listed())
         return ImportSummary(complaints=complaints, events=events)
+
+    def preparer(
+        self, next_due: Callable[[Complaint], datetime | None] | None = None
+    ) -> ComplaintPreparer:
+        """What turns a new complaint's history into the rows this store writes for it.
+
+        A :class:`ComplaintPreparer` stamped with the store clock's "now" as the time stored;
+        ``next_due`` as :meth:`import_histories` takes it. It is plain and picklable (when
+        ``next_due`` is), so worker processes can prepare batches for
+        :meth:`import_prepared` while this process writes (``iso10002 import --workers``).
+
+        Examples:
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> prepared = store.preparer()(history_to("closed", "C-1"))
+            >>> list(store.import_prepared([[prepared]]))
+            [ImportSummary(complaints=1, events=8)]
+            >>> store.close()
+        """
+        return ComplaintPreparer(recorded=to_micros(self._clock()), next_due=next_due)
 
     def import_batches(
         self,
@@ -540,16 +559,11 @@ class SQLiteStore:
         sealed and written exactly as there), and is stored whole or not at all: the outcome
         is its :class:`ImportSummary`, or the :class:`~iso10002.errors.ValidationError`
         listing why nothing of it was stored (a history refused, an id already stored or
-        twice in the batch). Outcomes come in the order of the batches. A batch is read and
-        prepared while the one before it is written, but written only once the caller has
-        taken the outcome before it and asked for the next: so a caller may store a refused
-        batch's histories one by one, in order, before the next batch is written.
-
-        The batches are pipelined: while one batch is written (by a writer thread, in
-        SQLite's own code, which runs outside Python's interpreter lock), the caller's thread
-        reads and prepares the next. A database failure stops the import with the batches
-        before it stored; an exception while reading the batches waits for the batch being
-        written, which is stored whole.
+        twice in the batch). Outcomes come in the order of the batches, each batch written
+        before the next is read: so a caller may store a refused batch's histories one by
+        one, in order, before the next batch is written. A batch whose first or last
+        complaint is already stored (a file imported before) is refused before it is folded
+        and sealed.
 
         Examples:
             >>> from iso10002.testing.builders import history_to
@@ -565,23 +579,40 @@ class SQLiteStore:
             2
             >>> store.close()
         """
-        recorded = to_micros(self._clock())
-        with ThreadPoolExecutor(1, thread_name_prefix="iso10002-import") as writer:
-            pending: Future[ImportSummary] | None = None
-            for histories in batches:
-                prepared, refusals = self._prepare_batch(histories, next_due, recorded)
-                if pending is not None:
-                    yield self._outcome(pending)
-                pending = writer.submit(self._write_prepared, prepared, refusals)
-            if pending is not None:
-                yield self._outcome(pending)
+        prepare = self.preparer(next_due)
+        for histories in batches:
+            prepared, refusals = self._prepare_batch(histories, prepare)
+            yield self._outcome(prepared, refusals)
+
+    def import_prepared(
+        self, batches: Iterable[Sequence[PreparedComplaint]]
+    ) -> Iterator[ImportSummary | ValidationError]:
+        """Store batches of complaints prepared by :meth:`preparer` (in this process or
+        another), each batch one transaction; an outcome per batch, as :meth:`import_batches`
+        gives them.
+
+        The rows are written as they were prepared: only what a preparer of this store made
+        belongs here (a row made by hand would be caught by :meth:`verify_integrity`, not
+        here). An id already stored, or twice in the batch, refuses the batch.
+
+        Examples:
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> prepare = store.preparer()
+            >>> batch = [prepare(history_to("closed", f"C-{n}")) for n in range(3)]
+            >>> for outcome in store.import_prepared([batch, batch[:1]]):
+            ...     print(outcome)
+            ImportSummary(complaints=3, events=24)
+            1 invalid field:
+              - histories[0]: complaint 'C-0' is already stored
+            >>> store.close()
+        """
+        for batch in batches:
+            yield self._outcome(dict(enumerate(batch)), ImportRefusals())
 
     def _prepare_batch(
-        self,
-        histories: Sequence[Sequence[Event]],
-        next_due: Callable[[Complaint], datetime | None] | None,
-        recorded: int,
-    ) -> tuple[dict[int, _Prepared], ImportRefusals]:
+        self, histories: Sequence[Sequence[Event]], prepare: ComplaintPreparer
+    ) -> tuple[dict[int, PreparedComplaint], ImportRefusals]:
         """Validate, fold and seal a batch; an id already stored refuses it before the work."""
         refusals = ImportRefusals()
         ends = {0: histories[0], len(histories) - 1: histories[-1]} if histories else {}
@@ -599,32 +630,28 @@ class SQLiteStore:
                     )
         if refusals.total:  # a batch imported before: do not fold and seal it again
             return {}, refusals
-        batch: dict[int, _Prepared] = {}
+        batch: dict[int, PreparedComplaint] = {}
         for index, history in enumerate(histories):
             try:
-                batch[index] = self._prepare(history, next_due, recorded)
+                batch[index] = prepare(history)
             except Iso10002Error as exc:
                 refusals.add(reasons(f"histories[{index}]", exc))
         return batch, refusals
 
-    def _write_prepared(
-        self, batch: dict[int, _Prepared], refusals: ImportRefusals
-    ) -> ImportSummary:
+    def _outcome(
+        self, batch: dict[int, PreparedComplaint], refusals: ImportRefusals
+    ) -> ImportSummary | ValidationError:
         """Write a prepared batch in one transaction, or nothing if anything in it is refused."""
         if refusals.total:
-            raise ValidationError(refusals.listed())
-        with self._errors(), self._transaction() as db:
-            complaints, events = self._write_batch(db, batch, refusals)
-            if refusals.total:  # leaving the block rolls the batch back
-                raise ValidationError(refusals.listed())
-        return ImportSummary(complaints=complaints, events=events)
-
-    @staticmethod
-    def _outcome(pending: Future[ImportSummary]) -> ImportSummary | ValidationError:
+            return ValidationError(refusals.listed())
         try:
-            return pending.result()
+            with self._errors(), self._transaction() as db:
+                complaints, events = self._write_batch(db, batch, refusals)
+                if refusals.total:  # leaving the block rolls the batch back
+                    raise ValidationError(refusals.listed())
         except ValidationError as exc:
             return exc
+        return ImportSummary(complaints=complaints, events=events)
 
     def summarize(
         self,
@@ -797,14 +824,6 @@ class SQLiteStore:
             raise ConcurrencyConflict(complaint_id, expected_version, version)
         return _Stored(self._snapshot(complaint_id, text, version=version), head, next_due)
 
-    def _complaint_row(
-        self, snapshot: Complaint, head: str, next_due: datetime | None
-    ) -> QueryColumns:
-        row = query_columns(snapshot, next_due)
-        row["head"] = head
-        row["snapshot"] = snapshot_json(snapshot)
-        return row
-
     def _replace(
         self,
         db: sqlite3.Connection,
@@ -820,7 +839,7 @@ class SQLiteStore:
         """
         before = query_columns(stored.snapshot, None)
         before["next_due"] = stored.next_due
-        row = self._complaint_row(snapshot, head, next_due)
+        row = complaint_row(snapshot, head, next_due)
         changed = tuple(c for c in QUERY_COLUMNS if row[c] != before[c])
         row["expected"] = stored.snapshot.version
         row["previous"] = stored.head
@@ -831,24 +850,10 @@ class SQLiteStore:
         if facts != metric_facts(stored.snapshot):  # most events change no metric fact
             db.execute(INSERT_FACTS, facts)
 
-    def _prepare(
-        self,
-        history: Sequence[Event],
-        next_due: Callable[[Complaint], datetime | None] | None,
-        recorded: int,
-    ) -> _Prepared:
-        events = tuple(history)
-        complaint_id = first_received(events).complaint_id
-        snapshot = replay(events)
-        due = None if next_due is None else next_due(snapshot)
-        due = None if due is None else instant(due, "next_due")
-        rows, head = sealed_rows(complaint_id, events, recorded)
-        return _Prepared(self._complaint_row(snapshot, head, due), rows, metric_facts(snapshot))
-
     def _write_batch(
         self,
         db: sqlite3.Connection,
-        batch: dict[int, _Prepared],
+        batch: dict[int, PreparedComplaint],
         refusals: ImportRefusals,
     ) -> tuple[int, int]:
         """Insert a batch, refusing ids already taken; ``(complaints, events)`` written."""
@@ -1024,13 +1029,3 @@ class _Stored:
     snapshot: Complaint
     head: str
     next_due: int | None
-
-
-@attrs.frozen
-class _Prepared:
-    """A validated, sealed history waiting for its batch to be written: the parameters of
-    its complaint row and of its event rows."""
-
-    complaint: QueryColumns
-    events: list[tuple[str | int | None, ...]]
-    facts: FactRow
