@@ -35,6 +35,22 @@ def test_import_prints_the_summary_and_stores_the_rows(
         assert store.count() == 14
 
 
+def test_import_with_workers_reports_and_stores_the_same(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alone, helped = str(tmp_path / "alone.sqlite3"), str(tmp_path / "helped.sqlite3")
+    assert main(["import", str(sample), "--db", alone, "--json", "--no-progress"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert main(["import", str(sample), "--db", helped, "--json", "--workers", "2"]) == 0
+    assert json.loads(capsys.readouterr().out) == expected
+    with SQLiteStore(alone) as one, SQLiteStore(helped) as other:
+        assert list(other.find()) == list(one.find())
+    with pytest.raises(SystemExit) as exited:
+        main(["import", str(sample), "--db", helped, "--workers", "-1"])
+    assert exited.value.code == 2
+    assert "workers: -1 is not a non-negative whole number" in capsys.readouterr().err
+
+
 def test_import_again_skips_every_row_as_a_duplicate(
     sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -61,6 +61,7 @@ def _import(args: argparse.Namespace) -> int:
             policy=policy,
             batch_size=args.batch_size,
             progress=progress,
+            workers=args.workers,
         )
     if args.json:
         print(report.to_json(indent=2))
@@ -154,6 +155,7 @@ def add_commands(
             "iso10002 import complaints.json --db complaints.sqlite3 --policy cfpb.portal --json",
             "iso10002 import export.csv --db complaints.sqlite3 --encoding cp1252 "
             "--source cfpb-2026",
+            "iso10002 import complaints.csv --db complaints.sqlite3 --workers 3",
         ],
         notes=_IMPORT_NOTES,
         exit_codes={
@@ -177,6 +179,13 @@ def add_commands(
     imp.add_argument("--policy", help="an SLA preset, to record each complaint's next deadline")
     imp.add_argument(
         "--batch-size", type=int, default=1000, help="complaints per transaction (default 1000)"
+    )
+    imp.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes that map and seal rows while this one writes, for large files on a "
+        "machine with cores to spare (default 0: this process alone)",
     )
     imp.add_argument("--json", action="store_true", help="print the report as JSON, for scripts")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
