@@ -118,7 +118,8 @@ class DjangoStore:
     ``using`` is the alias in ``settings.DATABASES`` whose database holds the app's tables
     (``manage.py migrate iso10002 --database <alias>``); ``clock`` stamps ``recorded_at``
     in the feed; ``page_size`` is how many rows ``find``, ``feed`` and
-    ``verify_integrity`` read per query while they stream; ``signals`` (default on) sends
+    ``verify_integrity`` read per query while they stream (``summarize`` fetches the
+    snapshots it reads as many at a time); ``signals`` (default on) sends
     :data:`~iso10002.contrib.django.signals.complaint_event` for every event stored, once
     its transaction commits.
 
