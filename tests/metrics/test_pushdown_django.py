@@ -162,7 +162,7 @@ def test_inside_a_host_transaction_the_summary_sees_its_writes() -> None:
 @settings(
     max_examples=20,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
     st.lists(histories(max_events=14, start=instants), min_size=1, max_size=10),
