@@ -108,9 +108,12 @@ def django_database() -> Iterator[str]:
 
 
 def empty_tables(using: str = "default") -> None:
-    """Delete every complaint, event and key, and rewind the feed: a fresh, empty store."""
+    """Delete every complaint, its events, facts and key, and rewind the feed: a fresh store."""
     from django.db import connections
 
     with connections[using].cursor() as cursor:
-        cursor.execute("TRUNCATE iso10002_event, iso10002_idempotency_key, iso10002_complaint")
+        cursor.execute(
+            "TRUNCATE iso10002_event, iso10002_idempotency_key, iso10002_complaint_facts,"
+            " iso10002_complaint"
+        )
         cursor.execute("UPDATE iso10002_feed_position SET last = 0")

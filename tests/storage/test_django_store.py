@@ -615,3 +615,29 @@ def test_concurrent_receipts_of_one_id_create_it_once_and_the_rest_conflict(
     assert [(c.expected_version, c.actual_version) for c in conflicts] == [(0, 1)] * (threads - 1)
     assert store.count() == 1
     assert store.verify_integrity().ok
+
+
+@pytest.mark.postgres
+def test_verification_reports_facts_that_differ_or_are_missing(store: DjangoStore) -> None:
+    for n in range(4):
+        store.create(history_to("closed", f"C-{n}"))
+    with _cursor(store) as cursor:
+        cursor.execute(
+            "UPDATE iso10002_complaint_facts SET closed_at = 0 WHERE complaint_id = 'C-1'"
+        )
+        cursor.execute("DELETE FROM iso10002_complaint_facts WHERE complaint_id = 'C-2'")
+    report = store.verify_integrity()
+    assert report.broken == ("C-1", "C-2")
+    assert [p.kind for p in report.problems] == ["snapshot", "snapshot"]
+    assert "closed_at" in report.problems[0].detail
+    assert "missing" in report.problems[1].detail
+
+
+@pytest.mark.postgres
+def test_an_append_writes_a_lost_facts_row_again(store: DjangoStore) -> None:
+    current = store.create(history_to("received"))
+    with _cursor(store) as cursor:
+        cursor.execute("DELETE FROM iso10002_complaint_facts")
+    assert not store.verify_integrity().ok
+    store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert store.verify_integrity().ok

@@ -2,8 +2,8 @@
 
 :func:`summarize_store` gives exactly what :func:`~iso10002.metrics.summarize` gives over
 ``store.find()``, field for field. A store that declares the
-:class:`~iso10002.storage.protocol.SupportsMetrics` capability (the SQLite and SQLAlchemy
-stores do) computes it in the database; any other store's snapshots are streamed through
+:class:`~iso10002.storage.protocol.SupportsMetrics` capability (the SQLite, SQLAlchemy and
+Django stores do) computes it in the database; any other store's snapshots are streamed through
 the pure function.
 
 In the database, :func:`summarize_facts` reads the metric facts a SQL store keeps beside

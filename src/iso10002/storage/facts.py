@@ -9,7 +9,8 @@ snapshot, so they always say what the snapshot says, and ``verify_integrity`` ch
 they do. :mod:`iso10002.metrics.pushdown` aggregates them in SQL.
 
 One definition for every SQL store: the SQLite store keeps them in ``complaint_facts``, the
-SQLAlchemy store in ``iso10002_complaint_facts``, with the columns of :data:`FACT_COLUMNS`.
+SQLAlchemy and Django stores in ``iso10002_complaint_facts``, with the columns of
+:data:`FACT_COLUMNS`.
 
 Examples:
     >>> from iso10002.testing.builders import complaint_in

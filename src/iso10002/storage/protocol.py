@@ -200,8 +200,8 @@ class ComplaintStore(Protocol):
 class SupportsMetrics(Protocol):
     """An optional capability: the store computes the metric summary itself, in its database.
 
-    :func:`iso10002.metrics.summarize_store` uses it when a store has it (the SQLite and
-    SQLAlchemy stores do) and otherwise streams ``find()`` through
+    :func:`iso10002.metrics.summarize_store` uses it when a store has it (the SQLite,
+    SQLAlchemy and Django stores do) and otherwise streams ``find()`` through
     :func:`iso10002.metrics.summarize`. The contract: the result equals
     ``summarize(store.find(), period, ...)`` with the same arguments, field for field.
 

@@ -1,4 +1,5 @@
-"""The app's tables: complaints, their sealed events, idempotency keys and the feed's head.
+"""The app's tables: complaints, their sealed events, metric facts, idempotency keys and the
+feed's head.
 
 These models are the storage of :class:`~iso10002.contrib.django.store.DjangoStore`; write
 to them only through the store (or a :class:`~iso10002.desk.ComplaintsDesk` using it), which
@@ -20,7 +21,9 @@ from django.db import models
 
 from iso10002.storage.common import from_micros
 
-__all__ = ["ComplaintRecord", "EventRecord", "FeedPosition", "IdempotencyKey"]
+__all__ = ["ComplaintFacts", "ComplaintRecord", "EventRecord", "FeedPosition", "IdempotencyKey"]
+
+_MICROS = "microseconds since 1970 UTC"
 
 
 class ComplaintRecord(models.Model):
@@ -34,8 +37,8 @@ class ComplaintRecord(models.Model):
     Examples:
         >>> ComplaintRecord._meta.db_table
         'iso10002_complaint'
-        >>> [f.name for f in ComplaintRecord._meta.get_fields()][:4]
-        ['events', 'idempotency_keys', 'id', 'version']
+        >>> [f.name for f in ComplaintRecord._meta.get_fields()][:5]
+        ['events', 'facts', 'idempotency_keys', 'id', 'version']
     """
 
     id: models.TextField[str, str] = models.TextField(primary_key=True)
@@ -141,6 +144,73 @@ class EventRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} event {self.version}"
+
+
+class ComplaintFacts(models.Model):
+    """One complaint's metric facts (:func:`iso10002.storage.facts.metric_facts`).
+
+    What :meth:`~iso10002.contrib.django.store.DjangoStore.summarize` aggregates in SQL, one
+    row per complaint with the columns of :data:`~iso10002.storage.facts.FACT_COLUMNS`,
+    written in the same transaction as the snapshot and checked against it by
+    ``verify_integrity``; the same table as the SQLAlchemy store's. Instants are whole
+    microseconds since 1970 UTC; ``reopenings`` and ``escalations`` are JSON arrays of them.
+
+    Examples:
+        >>> ComplaintFacts._meta.db_table
+        'iso10002_complaint_facts'
+        >>> [f.column for f in ComplaintFacts._meta.get_fields()][:3]
+        ['complaint_id', 'received_at', 'acknowledged_at']
+    """
+
+    complaint: models.OneToOneField[ComplaintRecord, ComplaintRecord] = models.OneToOneField(
+        ComplaintRecord,
+        on_delete=models.CASCADE,  # derived from the complaint's snapshot, nothing of its own
+        primary_key=True,
+        related_name="facts",
+        db_column="complaint_id",
+    )
+    received_at: models.BigIntegerField[int, int] = models.BigIntegerField(help_text=_MICROS)
+    acknowledged_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    final_response_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    closed_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    withdrawn_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    referred_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    survey_offered_at: models.BigIntegerField[int | None, int | None] = models.BigIntegerField(
+        null=True, help_text=_MICROS
+    )
+    upheld: models.IntegerField[int, int] = models.IntegerField()
+    redress: models.TextField[str | None, str | None] = models.TextField(null=True)
+    root_cause: models.TextField[str | None, str | None] = models.TextField(null=True)
+    satisfaction: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
+    vulnerable: models.IntegerField[int | None, int | None] = models.IntegerField(null=True)
+    reopenings: models.TextField[str | None, str | None] = models.TextField(null=True)
+    escalations: models.TextField[str | None, str | None] = models.TextField(null=True)
+
+    complaint_id: str
+    objects: ClassVar[models.Manager[ComplaintFacts]]
+
+    class Meta:
+        db_table = "iso10002_complaint_facts"
+        verbose_name = "metric facts"
+        verbose_name_plural = "metric facts"
+        indexes: ClassVar[list[models.Index]] = [
+            # As the SQLAlchemy schema: the period bounds of receipt and closure.
+            models.Index(fields=["received_at"], name="iso10002_facts_received_idx"),
+            models.Index(fields=["closed_at"], name="iso10002_facts_closed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} facts"
 
 
 class IdempotencyKey(models.Model):

@@ -10,6 +10,11 @@ PostgreSQL is the server it is built and tested for (the whole store conformance
 on it); the migrations are portable, and single-process use on SQLite works, for a host's
 development settings and tests.
 
+Beside each snapshot the store keeps its metric facts (:mod:`iso10002.storage.facts`, the
+``ComplaintFacts`` model), written in the same transaction, so
+:func:`iso10002.metrics.summarize_store` computes the summary in the database
+(:meth:`DjangoStore.summarize`).
+
 Examples:
     >>> from iso10002.desk import ComplaintsDesk
     >>> from iso10002.model import Channel, Classification, Complainant
@@ -27,7 +32,8 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +45,7 @@ from django.db.models.functions import Collate
 from iso10002._checks import instant
 from iso10002.clock import Clock, system_clock
 from iso10002.contrib.django.models import (
+    ComplaintFacts,
     ComplaintRecord,
     EventRecord,
     FeedPosition,
@@ -73,10 +80,16 @@ from iso10002.storage.common import (
     snapshot_json,
     to_micros,
 )
-from iso10002.storage.protocol import ComplaintQuery, RecordedEvent
+from iso10002.storage.facts import FACT_COLUMNS, FactRow, fact_differences, metric_facts
+from iso10002.storage.protocol import ComplaintQuery, ComplaintStore, RecordedEvent, SupportsMetrics
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models import QuerySet
+
+    from iso10002.metrics.period import Period
+    from iso10002.metrics.summary import MetricSummary
+    from iso10002.sla.policy import SlaPolicy
 
 __all__ = ["MAX_INDEXED_BYTES", "DjangoStore"]
 
@@ -91,6 +104,12 @@ _CREATE_ATTEMPTS = 3
 _SCHEMA_MISSING = frozenset({"42P01", "42703"})
 # Columns query_columns() gives that the stored snapshot determines (next_due is the desk's).
 _DERIVED = ("version", "state", "is_open", "received_at", "assignee", "category", "product")
+# The databases whose SQL iso10002.metrics.pushdown writes; others stream (see summarize).
+_PUSHDOWN_VENDORS = frozenset({"postgresql", "sqlite"})
+# Rows of integers a pushdown query fetches at a time (a few bytes each).
+_FETCH = 10_000
+# A ``:name`` parameter, as the pushdown's SQL writes them; not the ``::`` of a cast.
+_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 class DjangoStore:
@@ -99,7 +118,8 @@ class DjangoStore:
     ``using`` is the alias in ``settings.DATABASES`` whose database holds the app's tables
     (``manage.py migrate iso10002 --database <alias>``); ``clock`` stamps ``recorded_at``
     in the feed; ``page_size`` is how many rows ``find``, ``feed`` and
-    ``verify_integrity`` read per query while they stream; ``signals`` (default on) sends
+    ``verify_integrity`` read per query while they stream (``summarize`` fetches the
+    snapshots it reads as many at a time); ``signals`` (default on) sends
     :data:`~iso10002.contrib.django.signals.complaint_event` for every event stored, once
     its transaction commits.
 
@@ -210,7 +230,7 @@ class DjangoStore:
                 previous = snapshot_from_json(record.snapshot)
                 snapshot = apply(previous, events)
                 sealed = seal_all(complaint_id, events, record.version, record.head_digest)
-                self._write(complaint_id, sealed, snapshot, due)
+                self._write(complaint_id, sealed, previous, snapshot, due)
                 self._announce(previous, events, snapshot)
                 return snapshot
         except IntegrityError:
@@ -248,7 +268,7 @@ class DjangoStore:
             snapshot = apply(previous, [redaction])
             self._events().filter(complaint_id=complaint_id).update(personal=None)
             sealed = seal_all(complaint_id, [redaction], record.version, record.head_digest)
-            self._write(complaint_id, sealed, snapshot, record.due)
+            self._write(complaint_id, sealed, previous, snapshot, record.due)
             self._announce(previous, [redaction], snapshot)
             return snapshot
 
@@ -359,7 +379,8 @@ class DjangoStore:
         Besides the chain (:func:`~iso10002.integrity.verify_chain`, with the stored head) and
         the snapshot (:func:`~iso10002.storage.common.check_snapshot`), the columns ``find``
         filters on must agree with the snapshot, so a complaint cannot be hidden from a
-        query by editing its ``state`` column.
+        query by editing its ``state`` column, and so must its metric facts (a missing row
+        is reported too), so that :meth:`summarize` counts what the snapshots say.
 
         Examples:
             >>> from iso10002.testing.builders import history_to
@@ -377,6 +398,60 @@ class DjangoStore:
             problems.extend(self._verify_chunk(chunk))
             checked += len(chunk)
         return IntegrityReport(checked=checked, problems=tuple(problems))
+
+    # --- metrics ------------------------------------------------------------------------------
+
+    def summarize(
+        self,
+        period: Period,
+        *,
+        policy: SlaPolicy | None = None,
+        at: datetime | None = None,
+        customers: int | None = None,
+        first_contact_days: int = 1,
+    ) -> MetricSummary:
+        """The metric summary of every stored complaint, computed in the database.
+
+        Equal to :func:`iso10002.metrics.summarize` over :meth:`find` with the same
+        arguments (see :mod:`iso10002.metrics.pushdown` for which figures go to SQL). Every
+        query reads one snapshot of the database: a transaction of its own at ``REPEATABLE
+        READ`` on PostgreSQL, a read transaction on SQLite. Called inside a host's
+        ``atomic()`` block, it reads within the host's transaction (its uncommitted writes
+        included) at the host's isolation level. On a database other than PostgreSQL or
+        SQLite the snapshots are streamed through the pure function, with the same result.
+
+        Examples:
+            >>> from iso10002.metrics import Period, summarize
+            >>> from iso10002.testing.builders import history_to
+            >>> store = DjangoStore()
+            >>> _ = store.create(history_to("closed"))
+            >>> q1 = Period.parse("2026Q1")
+            >>> store.summarize(q1).upheld_rate, store.summarize(q1) == summarize(store.find(), q1)
+            (1.0, True)
+        """
+        from iso10002.metrics.pushdown import summarize_facts
+        from iso10002.metrics.summary import summarize
+
+        with self._database():
+            connection = connections[self.using]
+            if connection.vendor not in _PUSHDOWN_VENDORS:
+                return summarize(
+                    self.find(ComplaintQuery(received_until=period.end)),
+                    period,
+                    policy=policy,
+                    at=at,
+                    customers=customers,
+                    first_contact_days=first_contact_days,
+                )
+            with self._one_snapshot(connection):
+                return summarize_facts(
+                    _Facts(connection, self._page),
+                    period,
+                    policy=policy,
+                    at=at,
+                    customers=customers,
+                    first_contact_days=first_contact_days,
+                )
 
     def close(self) -> None:
         """Refuse further calls and close this thread's connection to the database.
@@ -424,6 +499,7 @@ class DjangoStore:
             head_digest=sealed[-1].digest,
         )
         record.save(using=self.using, force_insert=True)
+        ComplaintFacts(**metric_facts(snapshot)).save(using=self.using, force_insert=True)
         if idempotency_key is not None:
             IdempotencyKey(key=idempotency_key, complaint_id=complaint_id).save(
                 using=self.using, force_insert=True
@@ -445,15 +521,30 @@ class DjangoStore:
         self,
         complaint_id: str,
         sealed: Sequence[SealedEvent],
+        previous: Complaint,
         snapshot: Complaint,
         due: datetime | None,
     ) -> None:
-        self._insert_events(complaint_id, sealed)
+        """The new events, row and facts of a locked complaint (the feed's lock comes last)."""
         columns = self._columns(snapshot, due)
         del columns["id"]
         self._records().filter(pk=complaint_id).update(
             **columns, snapshot=snapshot_json(snapshot), head_digest=sealed[-1].digest
         )
+        self._write_facts(previous, snapshot)
+        self._insert_events(complaint_id, sealed)
+
+    def _write_facts(self, previous: Complaint, snapshot: Complaint) -> None:
+        """Rewrite the complaint's metric facts, when the new events changed any of them."""
+        facts = metric_facts(snapshot)
+        if facts == metric_facts(previous):
+            return
+        complaint_id = facts.pop("complaint_id")
+        updated = ComplaintFacts.objects.using(self.using).filter(pk=complaint_id).update(**facts)
+        if updated == 0:  # a row lost behind the store's back: write it again
+            ComplaintFacts(complaint_id=complaint_id, **facts).save(
+                using=self.using, force_insert=True
+            )
 
     def _announce(
         self, previous: Complaint | None, events: Sequence[Event], snapshot: Complaint
@@ -650,6 +741,12 @@ class DjangoStore:
                 .order_by("complaint_id", "version", "position")
             ):
                 rows.setdefault(event.complaint_id, []).append(_sealed(event))
+            facts: dict[str, FactRow] = {
+                row["complaint_id"]: row
+                for row in ComplaintFacts.objects.using(self.using)
+                .filter(pk__in=set(chunk))
+                .values(*FACT_COLUMNS)
+            }
         problems: list[IntegrityProblem] = []
         for complaint_id in chunk:
             chain = rows.get(complaint_id, [])
@@ -657,11 +754,26 @@ class DjangoStore:
             head = None if record is None or not chain else (record.version, record.head_digest)
             found = verify_chain(complaint_id, chain, head=head)
             if not found and record is not None:
-                found = _check_record(complaint_id, chain, record)
+                found = _check_record(complaint_id, chain, record, facts.get(complaint_id))
             problems.extend(found)
         return problems
 
     # --- internals: the connection ------------------------------------------------------------
+
+    @contextmanager
+    def _one_snapshot(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """A transaction whose statements all read the same snapshot of the database.
+
+        On PostgreSQL a transaction of the store's own is set to ``REPEATABLE READ`` (its
+        first statement, as PostgreSQL requires); one of the host's is joined as it is. On
+        SQLite a transaction reads one snapshot from its first read on.
+        """
+        own = connection.get_autocommit()  # not inside anyone's transaction yet
+        with transaction.atomic(using=self.using):
+            if own and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
 
     def _check_open(self) -> None:
         if self._closed:
@@ -685,6 +797,49 @@ class DjangoStore:
                     f"{self.using!r}: run `manage.py migrate iso10002` ({exc})"
                 ) from exc
             raise
+
+
+class _Facts:
+    """The facts table on one connection, for the metrics pushdown (a ``FactsSource``)."""
+
+    table = ComplaintFacts._meta.db_table
+
+    def __init__(self, connection: BaseDatabaseWrapper, page: int) -> None:
+        self._connection = connection
+        self._page = page
+        self.dialect: str = connection.vendor
+
+    def rows(self, sql: str, params: Mapping[str, int]) -> Iterator[Sequence[object]]:
+        """The rows of a ``SELECT`` with ``:name`` parameters."""
+        return self._fetch(sql, params, _FETCH)
+
+    def snapshots(self, where: str, params: Mapping[str, int]) -> Iterator[Complaint]:
+        """The snapshots of the complaints whose facts row ``f`` matches ``where``."""
+        statement = (
+            f"SELECT c.snapshot FROM {self.table} AS f "
+            f"JOIN {ComplaintRecord._meta.db_table} AS c ON c.id = f.complaint_id WHERE {where}"
+        )
+        for (text,) in self._fetch(statement, params, self._page):
+            yield snapshot_from_json(str(text))
+
+    def _fetch(self, sql: str, params: Mapping[str, int], size: int) -> Iterator[Sequence[object]]:
+        # Streamed: a server-side cursor on PostgreSQL (unless the host's settings turn
+        # them off), as a band query reads a row per closure.
+        with self._connection.chunked_cursor() as cursor:
+            cursor.execute(_pyformat(sql), dict(params))
+            while batch := cursor.fetchmany(size):
+                yield from batch
+
+
+def _pyformat(sql: str) -> str:
+    """SQL with ``:name`` parameters as Django's cursors take it: ``%(name)s``, and every
+    literal ``%`` (the modulo operator) doubled.
+
+    Examples:
+        >>> _pyformat("SELECT (x - :s) % 1000000, y::text FROM t WHERE x < :e")
+        'SELECT (x - %(s)s) %% 1000000, y::text FROM t WHERE x < %(e)s'
+    """
+    return _PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def _keyset(after: tuple[datetime, str]) -> tuple[int, str]:
@@ -741,9 +896,13 @@ def _sealed(event: EventRecord) -> SealedEvent:
 
 
 def _check_record(
-    complaint_id: str, chain: Sequence[SealedEvent], record: ComplaintRecord
+    complaint_id: str,
+    chain: Sequence[SealedEvent],
+    record: ComplaintRecord,
+    facts: FactRow | None,
 ) -> list[IntegrityProblem]:
-    """The stored snapshot against the replayed chain, and the query columns against both."""
+    """The stored snapshot against the replayed chain, and the query columns and the metric
+    facts against both."""
     try:
         snapshot = snapshot_from_json(record.snapshot)
     except (Iso10002Error, ValueError) as exc:
@@ -763,4 +922,17 @@ def _check_record(
                 f"stored columns differ from the snapshot: {', '.join(differing)}",
             )
         ]
+    differing = fact_differences(facts, snapshot)
+    if differing:
+        detail = (
+            "its metric facts row is missing"
+            if facts is None
+            else f"the metric facts {', '.join(differing)} differ from the snapshot"
+        )
+        return [IntegrityProblem(complaint_id, None, "snapshot", detail)]
     return []
+
+
+if TYPE_CHECKING:  # mypy checks that the store satisfies the Protocols
+    _conforms: ComplaintStore = DjangoStore()
+    _counts: SupportsMetrics = DjangoStore()
