@@ -4,9 +4,11 @@
 turns each into a complaint's history with an :class:`~.import_mapping.ImportMapping` (by
 default :data:`~.import_cfpb.CFPB`), and writes the histories in batches:
 
-* through the store's bulk path when it has one (``SQLiteStore.import_batches``, which
-  prepares the next batch while a writer thread writes one; ``SQLAlchemyStore.create_many``):
-  each batch one transaction, all of it or none;
+* through the store's bulk path when it has one (``SQLiteStore.import_batches``;
+  ``SQLAlchemyStore.create_many``): each batch one transaction, all of it or none;
+* into SQLite with ``workers``, mapped, validated and sealed in worker processes
+  (:mod:`~iso10002.metrics._import_workers`) and written here with
+  ``SQLiteStore.import_prepared``, each batch one transaction;
 * otherwise, and for a batch the bulk path refused, with ``store.create`` per complaint,
   each atomic, with the idempotency key ``import:<source>:<row id>``.
 
@@ -270,7 +272,7 @@ class _Writer:
                 sent.append(records)
                 if self._imported_before(records, mapping):
                     yield None  # sorted out here, in its turn
-                else:
+                else:  # every record of a batch has its values (_read_batches)
                     yield [r.values for r in records if r.values is not None]
 
         for outcomes in prepared_in_workers(preparer, to_prepare(), workers):
