@@ -102,3 +102,13 @@ def test_the_management_review_job_writes_the_page_and_the_figures(tmp_path: Pat
     figures = json.loads((tmp_path / "review-2026Q3.json").read_text(encoding="utf-8"))
     assert figures["summary"]["received"] == 40
     assert (tmp_path / "review-2026Q3.csv").read_text(encoding="utf-8").startswith("section,")
+
+
+def test_the_nightly_import_stores_every_row_once_with_workers(tmp_path: Path) -> None:
+    db = tmp_path / "complaints.sqlite3"
+    out = run("nightly_import.py", "--rows", "600", "--workers", "2", "--db", str(db))
+    lines = out.splitlines()
+    assert lines[0].endswith("600 rows: 600 imported, 0 skipped as duplicates, 0 refused")
+    assert "again: " in out
+    assert out.rstrip().endswith("600 complaints verified: ok")
+    assert ": 600 rows: 0 imported, 600 skipped as duplicates, 0 refused" in out
