@@ -20,7 +20,7 @@ from iso10002.metrics.import_mapping import (
     RowRefused,
     Text,
 )
-from iso10002.metrics.imports import ImportReport, RowProblem, import_complaints
+from iso10002.metrics.imports import ImportReport, RowProblem, WorkerStopped, import_complaints
 from iso10002.metrics.period import Period
 from iso10002.metrics.pushdown import FactsSource, summarize_facts, summarize_store
 from iso10002.metrics.report import (
@@ -94,6 +94,7 @@ __all__ = [
     "SlaCompliance",
     "Text",
     "TrendPoint",
+    "WorkerStopped",
     "asic_idr_rows",
     "asic_reporting_period",
     "asic_submission_window",

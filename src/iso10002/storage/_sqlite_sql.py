@@ -155,7 +155,15 @@ def complaint_row(snapshot: Complaint, head: str, next_due: datetime | None) -> 
 class PreparedComplaint:
     """A new complaint validated, folded and sealed, ready to be written: the parameters of
     its complaint row, its event rows and its metric facts row. Plain data, so it can be
-    made in another process (:class:`ComplaintPreparer`) and sent back."""
+    made in another process (:class:`ComplaintPreparer`) and sent back.
+
+    Examples:
+        >>> import pickle
+        >>> from iso10002.testing.builders import history_to
+        >>> prepared = ComplaintPreparer(recorded=0)(history_to("acknowledged", "C-7"))
+        >>> pickle.loads(pickle.dumps(prepared)) == prepared, prepared.complaint["state"]
+        (True, 'acknowledged')
+    """
 
     complaint: QueryColumns
     events: list[tuple[str | int | None, ...]]
