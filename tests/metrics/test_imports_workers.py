@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -71,10 +72,20 @@ def tables(path: Path) -> list[list[tuple[object, ...]]]:
     return [*found[:-1], events]
 
 
-def test_workers_store_what_one_process_stores(tmp_path: Path) -> None:
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder the import's staging files go in (under ``tempfile``'s own)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_workers_store_what_one_process_stores(tmp_path: Path, scratch: Path) -> None:
     source = a_file(tmp_path / "rows.csv")
     alone = imported(tmp_path / "alone.sqlite3", source, batch_size=25)
     helped = imported(tmp_path / "helped.sqlite3", source, batch_size=25, workers=2)
+    assert list(scratch.iterdir()) == []  # the staging files are gone
     assert helped == alone
     assert (alone.imported, alone.duplicates, alone.refused) == (236, 2, 2)
     assert tables(tmp_path / "helped.sqlite3") == tables(tmp_path / "alone.sqlite3")
@@ -114,7 +125,7 @@ class _DiesInAWorker:
 
 
 def test_a_worker_that_dies_stops_the_import_and_running_it_again_finishes_it(
-    tmp_path: Path,
+    tmp_path: Path, scratch: Path
 ) -> None:
     rows = list(sample_rows(300, seed=2))
     for n, row in enumerate(rows):
@@ -134,6 +145,7 @@ def test_a_worker_that_dies_stops_the_import_and_running_it_again_finishes_it(
                 workers=1,
                 clock=ManualClock(NOW),
             )
+        assert list(scratch.iterdir()) == []  # the staging files are gone
         stored = store.count()
         assert stored % 20 == 0  # whole batches, and none from complaint 1120's on
         assert stored <= 120

@@ -22,6 +22,7 @@ from iso10002.events import Closed, Event
 from iso10002.model import ComplaintState
 from iso10002.replay import replay
 from iso10002.storage import ComplaintQuery, Durability, ImportSummary, SQLiteStore, sqlite_schema
+from iso10002.storage._sqlite_sql import write_staged
 from iso10002.storage.sqlite_schema import MIGRATIONS, Migration
 from iso10002.testing.builders import START, event_for, history_to
 from iso10002.testing.strategies import histories
@@ -233,6 +234,48 @@ def test_batches_prepared_in_another_process_store_what_import_batches_stores(
     tables = "SELECT * FROM complaints ORDER BY id", "SELECT * FROM events ORDER BY position"
     for query in tables:
         assert rows(one.path, query) == rows(other.path, query)
+
+
+def test_a_staged_batch_stores_what_import_batches_stores(tmp_path: Path) -> None:
+    histories_ = varied(7)
+    clock = ManualClock(datetime(2026, 12, 1, tzinfo=timezone.utc))
+    staged = [tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"]
+    with (
+        mock.patch.object(integrity.secrets, "token_hex", return_value="ab" * 16),
+        SQLiteStore(tmp_path / "batches.sqlite3", clock=clock) as one,
+        SQLiteStore(tmp_path / "staged.sqlite3", clock=clock) as other,
+    ):
+        list(one.import_batches([histories_[:4], histories_[4:]]))
+        prepare = other.preparer()
+        write_staged(staged[0], [prepare(h) for h in histories_[:4]])
+        write_staged(staged[1], [prepare(h) for h in histories_[4:]])
+        outcomes = list(other.import_staged(staged))
+        assert other.verify_integrity().ok
+    assert outcomes == [
+        ImportSummary(len(b), sum(map(len, b))) for b in (histories_[:4], histories_[4:])
+    ]
+    for query in ("SELECT * FROM complaints ORDER BY id", "SELECT * FROM events ORDER BY position"):
+        assert rows(one.path, query) == rows(other.path, query)
+    assert all(path.exists() for path in staged)  # left to their owner
+
+
+def test_a_staged_batch_with_an_id_taken_or_repeated_stores_nothing(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    prepare = store.preparer()
+    histories_ = varied(3)
+    store.import_histories(histories_[2:])
+    path = tmp_path / "batch.sqlite3"
+    write_staged(path, [prepare(histories_[0]), prepare(histories_[2]), prepare(histories_[0])])
+    (outcome,) = store.import_staged([path])
+    assert isinstance(outcome, ValidationError)
+    assert outcome.errors == (
+        "histories[1]: complaint 'C-0002' is already stored",
+        "histories[2]: complaint 'C-0000' is also histories[0]",
+    )
+    assert store.count() == 1
+    (again,) = store.import_staged([path])  # the store is still usable, the file attachable
+    assert isinstance(again, ValidationError)
 
 
 def test_a_prepared_batch_with_an_id_already_stored_is_refused_whole(store: SQLiteStore) -> None:

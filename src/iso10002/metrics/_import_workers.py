@@ -1,12 +1,13 @@
 """Worker processes for :func:`~iso10002.metrics.imports.import_complaints`: rows in, rows out.
 
 With ``workers=N`` the importer hands batches of rows, as read, to ``N`` processes. Each maps
-its rows to histories (:meth:`~iso10002.metrics.import_mapping.ImportMapping.history`) and
+its rows to histories (:meth:`~iso10002.metrics.import_mapping.ImportMapping.history`),
 prepares them as the store writes them (a :class:`~iso10002.storage.sqlite.ComplaintPreparer`:
-validated, folded, sealed), while the importing process reads the next rows and writes
-the prepared ones. Python runs one thread at a time in a process, so processes are what
-let mapping and sealing use the other cores: a writer thread would wait for the
-interpreter lock at every row it binds.
+validated, folded, sealed) and writes the rows to a staging file of the batch's own, while
+the importing process reads the next rows and copies staged batches into the store
+(``SQLiteStore.import_staged``: SQLite copies the rows, no Python runs per row there). Python
+runs one thread at a time in a process, so processes are what let mapping and sealing use
+the other cores: a writer thread would wait for the interpreter lock at every row it binds.
 
 Workers are started with the ``spawn`` method (never ``fork``, which is unsafe in a process
 that runs threads, as web servers and desktop programs do): each is a fresh interpreter
@@ -15,19 +16,23 @@ module; a script that imports with workers must guard its top level with
 ``if __name__ == "__main__":``. Batches come back in the order they were sent.
 
 Examples:
+    >>> import pathlib, tempfile
     >>> from datetime import datetime, timezone
     >>> from iso10002.metrics.import_cfpb import CFPB, sample_rows
     >>> from iso10002.storage.sqlite import ComplaintPreparer
     >>> prepare = RowPreparer(CFPB, datetime(2026, 12, 1, tzinfo=timezone.utc),
     ...                       ComplaintPreparer(recorded=0))
-    >>> ready, refused = prepare([next(iter(sample_rows(1, seed=1))), {"Complaint ID": "x y"}])
-    >>> ready.complaint_id.startswith("cfpb-"), refused.problems[0][0]
-    (True, 'Complaint ID')
+    >>> row = next(iter(sample_rows(1, seed=1)))
+    >>> staging = pathlib.Path(tempfile.mkdtemp()) / "batch-0.sqlite3"
+    >>> staged, refused, repeated = prepare([row, {"Complaint ID": "x y"}, row], staging)
+    >>> staged.startswith("cfpb-"), refused.problems[0][0], repeated
+    (True, 'Complaint ID', None)
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,9 +43,10 @@ import attrs
 
 from iso10002.errors import Iso10002Error, TransitionNotAllowed, ValidationError
 from iso10002.metrics.import_mapping import ImportMapping, RowRefused
+from iso10002.storage._sqlite_sql import write_staged
 from iso10002.storage.sqlite import ComplaintPreparer, PreparedComplaint
 
-__all__ = ["Refused", "RowPreparer", "WorkerStopped", "prepared_in_workers"]
+__all__ = ["Batch", "Outcome", "Refused", "RowPreparer", "WorkerStopped", "prepared_in_workers"]
 
 Problem = tuple["str | None", "str | None", str]
 """A refused row's problem: the column, the value as read (cut short), the reason."""
@@ -53,31 +59,48 @@ class Refused:
     problems: tuple[Problem, ...]
 
 
+Outcome = "str | Refused | None"
+"""A row's fate in a worker: its complaint id (staged), :class:`Refused`, or ``None`` when
+an earlier row of the same batch has the same complaint."""
+
+
 @attrs.frozen
 class RowPreparer:
-    """Maps rows with ``mapping`` (``now`` is the import's instant) and prepares each history
-    with ``prepare``; per row, in order, its prepared rows or why it is :class:`Refused`.
+    """Maps rows with ``mapping`` (``now`` is the import's instant), prepares each history
+    with ``prepare`` and writes the prepared rows to a staging file (``write_staged``, for
+    ``SQLiteStore.import_staged``); per row, in order, its :data:`Outcome`.
 
     A history the lifecycle or the validation refuses is :class:`Refused` with the reasons
-    ``store.create`` would give, as is a row the mapping refuses.
+    ``store.create`` would give, as is a row the mapping refuses; of rows with the same
+    complaint, the first is staged.
     """
 
     mapping: ImportMapping
     now: datetime
     prepare: ComplaintPreparer
 
-    def __call__(self, rows: Sequence[Mapping[str, object]]) -> list[PreparedComplaint | Refused]:
-        outcomes: list[PreparedComplaint | Refused] = []
+    def __call__(
+        self, rows: Sequence[Mapping[str, object]], staging: str | os.PathLike[str]
+    ) -> list[str | Refused | None]:
+        outcomes: list[str | Refused | None] = []
+        staged: dict[str, PreparedComplaint] = {}
         for row in rows:
             try:
                 mapped = self.mapping.history(row, now=self.now)
-                outcomes.append(self.prepare(mapped.events))
+                if mapped.complaint_id in staged:
+                    outcomes.append(None)
+                    continue
+                prepared = self.prepare(mapped.events)
             except RowRefused as exc:
                 outcomes.append(Refused(tuple((p.field, p.value, p.message) for p in exc.problems)))
             except ValidationError as exc:
                 outcomes.append(Refused(tuple((None, None, m) for m in exc.errors)))
             except TransitionNotAllowed as exc:
                 outcomes.append(Refused(((None, None, str(exc)),)))
+            else:
+                staged[prepared.complaint_id] = prepared
+                outcomes.append(prepared.complaint_id)
+        write_staged(staging, list(staged.values()))
         return outcomes
 
 
@@ -93,21 +116,24 @@ def _start(preparer: RowPreparer) -> None:
     _worker["preparer"] = preparer
 
 
-def _prepare(rows: Sequence[Mapping[str, object]]) -> list[PreparedComplaint | Refused]:
-    return _worker["preparer"](rows)
+def _prepare(rows: Sequence[Mapping[str, object]], staging: str) -> list[str | Refused | None]:
+    return _worker["preparer"](rows, staging)
+
+
+Batch = tuple[Sequence[Mapping[str, object]], str]
+"""A batch of rows for a worker, and the staging file to write what it prepares to."""
 
 
 def prepared_in_workers(
-    preparer: RowPreparer,
-    batches: Iterable[Sequence[Mapping[str, object]] | None],
-    workers: int,
-) -> Iterator[list[PreparedComplaint | Refused] | None]:
-    """Each batch of rows through ``preparer`` in ``workers`` processes, in order; a ``None``
-    batch is not sent, and comes back as ``None`` in its turn.
+    preparer: RowPreparer, batches: Iterable[Batch | None], workers: int
+) -> Iterator[list[str | Refused | None] | None]:
+    """Each batch of rows through ``preparer`` in ``workers`` processes, in order: the
+    outcomes of its rows once its staging file is written; a ``None`` batch is not sent, and
+    comes back as ``None`` in its turn.
 
-    At most two batches per worker are in flight, so memory stays bounded however long
-    ``batches`` is. Closing the iterator early (or an exception in the caller) stops the
-    workers without waiting for batches nobody will read.
+    At most two batches per worker are in flight, so memory and staging files stay bounded
+    however long ``batches`` is. Closing the iterator early (or an exception in the caller)
+    stops the workers without waiting for batches nobody will read.
     """
     pool = ProcessPoolExecutor(
         workers,
@@ -115,10 +141,10 @@ def prepared_in_workers(
         initializer=_start,
         initargs=(preparer,),
     )
-    pending: deque[Future[list[PreparedComplaint | Refused]] | None] = deque()
+    pending: deque[Future[list[str | Refused | None]] | None] = deque()
     try:
-        for rows in batches:
-            pending.append(None if rows is None else pool.submit(_prepare, rows))
+        for batch in batches:
+            pending.append(None if batch is None else pool.submit(_prepare, *batch))
             if len(pending) > 2 * workers:
                 yield _result(pending.popleft())
         while pending:
@@ -131,8 +157,8 @@ def prepared_in_workers(
 
 
 def _result(
-    future: Future[list[PreparedComplaint | Refused]] | None,
-) -> list[PreparedComplaint | Refused] | None:
+    future: Future[list[str | Refused | None]] | None,
+) -> list[str | Refused | None] | None:
     if future is None:
         return None
     try:

@@ -47,10 +47,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import attrs
 
@@ -64,6 +66,7 @@ from iso10002.errors import (
 )
 from iso10002.events import Event
 from iso10002.metrics._import_workers import (
+    Batch,
     Refused,
     RowPreparer,
     WorkerStopped,
@@ -75,9 +78,6 @@ from iso10002.metrics.import_sources import ImportFormat, SourceRecord, open_row
 from iso10002.model import Complaint
 from iso10002.replay import replay
 from iso10002.storage.protocol import ComplaintStore
-
-if TYPE_CHECKING:
-    from iso10002.storage.sqlite import PreparedComplaint
 
 __all__ = ["ImportReport", "Progress", "RowProblem", "WorkerStopped", "import_complaints"]
 
@@ -256,47 +256,53 @@ class _Writer:
         now: datetime,
         workers: int,
     ) -> Iterator[None]:
-        """Write every batch of rows, mapped and prepared by ``workers`` processes; yields
-        once each batch is written. A batch whose first or last complaint is already stored
-        (a file imported before) is not sent to the workers but sorted out here, row by row.
+        """Write every batch of rows, mapped and prepared by ``workers`` processes into
+        staging files in a folder of the import's own; yields once each batch is written. A
+        batch whose first or last complaint is already stored (a file imported before) is
+        not sent to the workers but sorted out here, row by row.
         """
         from iso10002.storage.sqlite import SQLiteStore
 
         store = self.store
         assert isinstance(store, SQLiteStore)
         preparer = RowPreparer(mapping, now, store.preparer(self.next_due))
-        sent: deque[list[SourceRecord]] = deque()
+        sent: deque[tuple[list[SourceRecord], str]] = deque()
+        folder = tempfile.mkdtemp(prefix="iso10002-import-")
 
-        def to_prepare() -> Iterator[list[Mapping[str, object]] | None]:
-            for records in batches:
-                sent.append(records)
+        def to_prepare() -> Iterator[Batch | None]:
+            for number, records in enumerate(batches):
+                staging = os.path.join(folder, f"batch-{number}.sqlite3")
+                sent.append((records, staging))
                 if self._imported_before(records, mapping):
                     yield None  # sorted out here, in its turn
                 else:  # every record of a batch has its values (_read_batches)
-                    yield [r.values for r in records if r.values is not None]
+                    yield [r.values for r in records if r.values is not None], staging
 
-        for outcomes in prepared_in_workers(preparer, to_prepare(), workers):
-            records = sent.popleft()
-            if outcomes is None:
-                self.write(_mapped(records, mapping, now, self.tally))
+        try:
+            for outcomes in prepared_in_workers(preparer, to_prepare(), workers):
+                records, staging = sent.popleft()
+                if outcomes is None:
+                    self.write(_mapped(records, mapping, now, self.tally))
+                    yield
+                    continue
+                staged: list[SourceRecord] = []
+                for record, outcome in zip(records, outcomes, strict=True):
+                    if isinstance(outcome, Refused):
+                        self.tally.refuse(record, outcome.problems)
+                    elif outcome is None:  # repeats an earlier row of the batch
+                        self.tally.duplicates += 1
+                    else:
+                        staged.append(record)
+                if staged:
+                    (written,) = store.import_staged([staging])
+                    if isinstance(written, ValidationError):  # mapped again, to go one by one
+                        self._settle(_mapped(staged, mapping, now, self.tally), written)
+                    else:
+                        self.tally.imported += len(staged)
+                os.remove(staging)
                 yield
-                continue
-            ready: list[SourceRecord] = []
-            prepared: list[PreparedComplaint] = []
-            ids: set[str] = set()
-            for record, outcome in zip(records, outcomes, strict=True):
-                if isinstance(outcome, Refused):
-                    self.tally.refuse(record, outcome.problems)
-                elif _admitted(outcome.complaint_id, ids, self.tally):
-                    ready.append(record)
-                    prepared.append(outcome)
-            if prepared:
-                (written,) = store.import_prepared([prepared])
-                if isinstance(written, ValidationError):  # mapped again here, to go one by one
-                    self._settle(_mapped(ready, mapping, now, self.tally), written)
-                else:
-                    self.tally.imported += len(prepared)
-            yield
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _imported_before(self, records: list[SourceRecord], mapping: ImportMapping) -> bool:
         for record in (records[0], records[-1]) if records else ():
