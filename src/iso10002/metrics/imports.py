@@ -246,7 +246,11 @@ class _Writer:
                 yield [p.mapped.events for p in batch]
 
         for outcome in self.store.import_batches(histories(), next_due=self.next_due):
-            self._settle(taken.popleft(), outcome)
+            batch = taken.popleft()
+            if isinstance(outcome, ValidationError):
+                self._write_unknown(batch)
+            else:
+                self.tally.imported += len(batch)
             yield
 
     def write_prepared(
@@ -282,7 +286,7 @@ class _Writer:
             for outcomes in prepared_in_workers(preparer, to_prepare(), workers):
                 records, staging = sent.popleft()
                 if outcomes is None:
-                    self.write(_mapped(records, mapping, now, self.tally))
+                    self._write_unknown(_mapped(records, mapping, now, self.tally))
                     yield
                     continue
                 staged: list[SourceRecord] = []
@@ -295,8 +299,8 @@ class _Writer:
                         staged.append(record)
                 if staged:
                     (written,) = store.import_staged([staging])
-                    if isinstance(written, ValidationError):  # mapped again, to go one by one
-                        self._settle(_mapped(staged, mapping, now, self.tally), written)
+                    if isinstance(written, ValidationError):  # some stored since we looked
+                        self._write_unknown(_mapped(staged, mapping, now, self.tally))
                     else:
                         self.tally.imported += len(staged)
                 os.remove(staging)
@@ -310,6 +314,21 @@ class _Writer:
             if complaint_id is not None and self._known_id(complaint_id):
                 return True
         return False
+
+    def _write_unknown(self, batch: list[_Pending]) -> None:
+        """Into SQLite: the batch's complaints that are not stored yet, written in bulk; the
+        others are duplicates (a file imported before, or an import run again)."""
+        from iso10002.storage.sqlite import SQLiteStore
+
+        store = self.store
+        assert isinstance(store, SQLiteStore)
+        known = store.stored_ids(p.mapped.complaint_id for p in batch)
+        fresh = [p for p in batch if p.mapped.complaint_id not in known]
+        self.tally.duplicates += len(batch) - len(fresh)
+        if fresh:
+            histories = [[p.mapped.events for p in fresh]]
+            (outcome,) = store.import_batches(histories, next_due=self.next_due)
+            self._settle(fresh, outcome)
 
     def _settle(self, batch: list[_Pending], outcome: object) -> None:
         """Count a batch the bulk path wrote, or write it one by one if it was refused."""

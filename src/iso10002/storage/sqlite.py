@@ -383,6 +383,23 @@ class SQLiteStore:
             ).fetchone()
         return int(total)
 
+    def stored_ids(self, complaint_ids: Iterable[str]) -> set[str]:
+        """Which of ``complaint_ids`` are stored: one indexed lookup per 500, no snapshot read.
+
+        What an importer asks before it writes a batch (a file imported before, an import
+        run again after an interruption).
+
+        Examples:
+            >>> from iso10002.testing.builders import history_to
+            >>> store = SQLiteStore.memory()
+            >>> _ = store.create(history_to("closed", "C-1"))
+            >>> store.stored_ids(["C-1", "C-2"])
+            {'C-1'}
+            >>> store.close()
+        """
+        with self._errors(), self._pool.use() as db:
+            return set(_stored(db, complaint_ids))
+
     def feed(self, *, after: int = 0, limit: int | None = None) -> Iterator[RecordedEvent]:
         """Events in commit order after position ``after``. See :meth:`ComplaintStore.feed`.
 
@@ -945,12 +962,10 @@ class SQLiteStore:
                     [f"histories[{index}]: complaint {complaint_id!r} is also histories[{earlier}]"]
                 )
                 del batch[index]
-        for ids in chunks(list(first_index), 500):
-            marks = ", ".join("?" * len(ids))
-            for (taken,) in db.execute(f"SELECT id FROM complaints WHERE id IN ({marks})", ids):
-                index = first_index[taken]
-                refusals.add([f"histories[{index}]: complaint {taken!r} is already stored"])
-                del batch[index]
+        for taken in _stored(db, first_index):
+            index = first_index[taken]
+            refusals.add([f"histories[{index}]: complaint {taken!r} is already stored"])
+            del batch[index]
         items = list(batch.values())
         db.executemany(INSERT_COMPLAINT, [i.complaint for i in items])
         db.executemany(INSERT_FACTS, [i.facts for i in items])
@@ -1099,6 +1114,14 @@ class _Facts:
         )
         for complaint_id, text in rows:
             yield self._store._snapshot(complaint_id, text)
+
+
+def _stored(db: sqlite3.Connection, complaint_ids: Iterable[str]) -> Iterator[str]:
+    """The ids of ``complaint_ids`` the complaints table holds (500 per lookup)."""
+    for ids in chunks(list(complaint_ids), 500):
+        marks = ", ".join("?" * len(ids))
+        for (taken,) in db.execute(f"SELECT id FROM complaints WHERE id IN ({marks})", ids):
+            yield str(taken)
 
 
 @attrs.frozen
