@@ -204,6 +204,8 @@ class SupportsMetrics(Protocol):
     SQLAlchemy and Django stores do) and otherwise streams ``find()`` through
     :func:`iso10002.metrics.summarize`. The contract: the result equals
     ``summarize(store.find(), period, ...)`` with the same arguments, field for field.
+    (A store without the ``by`` parameter still works: ``summarize_store`` passes ``by`` only
+    for a breakdown.)
 
     Examples:
         >>> from iso10002.storage import InMemoryStore, SQLiteStore
@@ -220,7 +222,14 @@ class SupportsMetrics(Protocol):
         policy: SlaPolicy | None = None,
         at: datetime | None = None,
         customers: int | None = None,
+        by: str | None = None,
         first_contact_days: int = 1,
     ) -> MetricSummary:
-        """:func:`iso10002.metrics.summarize` of every stored complaint, for ``period``."""
+        """:func:`iso10002.metrics.summarize` of every stored complaint, for ``period``.
+
+        ``by`` is a dimension name (:data:`~iso10002.metrics.dimensions.DIMENSIONS`): the
+        SQL stores compute a breakdown by one of
+        :data:`~iso10002.metrics.pushdown.PUSHDOWN_DIMENSIONS` in the database, and stream
+        their snapshots through the pure function for any other.
+        """
         ...
