@@ -176,7 +176,8 @@ def summarize_store(
         1
         >>> sql = SQLiteStore.memory()
         >>> _ = sql.create(history_to("closed"))
-        >>> summarize_store(sql, Period.parse("2026-01"), by="handler").groups["(unassigned)"].closed
+        >>> by_handler = summarize_store(sql, Period.parse("2026-01"), by="handler")
+        >>> by_handler.groups["(unassigned)"].closed
         1
         >>> sql.close()
     """
@@ -271,7 +272,10 @@ def summarize_facts(
         for part in figures.values():
             total.merge(part)
     summary = _summary(empty, total)
-    groups = {} if by is None else {key: _summary(empty, figures[key]) for key in sorted(figures)}
+    groups: dict[str, MetricSummary] = {}
+    if by is not None:  # the labels are text: the groups come in the pure function's order
+        for label in sorted(str(key) for key in figures):
+            groups[label] = _summary(empty, figures[label])
     if policy is not None:
         # Business time and SLA targets need the policy's clock for each complaint: only the
         # complaints those figures cover are read, and the pure function does the rest.
@@ -454,16 +458,19 @@ class _Sql:
         source = f"(SELECT f.*, {label} AS grp FROM {facts.table} AS f{join}) AS f"
         return cls(facts.dialect, source, grouped=True)
 
-    def select(self, columns: str, where: str, group_by: str = "") -> str:
-        """``SELECT`` the group label (NULL without a breakdown), then ``columns``, of the
-        facts received before the end that meet ``where``, grouped by the label and
-        ``group_by``."""
-        keys = ", ".join(k for k in ("grp" if self.grouped else "", group_by) if k)
+    def select(self, columns: str, where: str) -> str:
+        """``SELECT`` the group label (NULL without a breakdown), then ``columns``, of each
+        fact received before the end that meets ``where``."""
         return (
             f"SELECT {'grp' if self.grouped else 'NULL'}, {columns} FROM {self.source} "
             f"WHERE {self.c('received_at')} < :e AND {where}"
-            + (f" GROUP BY {keys}" if keys else "")
         )
+
+    def count(self, columns: str, where: str, *keys: str) -> str:
+        """:meth:`select` with aggregate ``columns``, per group and value of ``keys``."""
+        keys = ("grp", *keys) if self.grouped else keys
+        grouped = f" GROUP BY {', '.join(keys)}" if keys else ""
+        return self.select(columns, where) + grouped
 
     def c(self, column: str) -> str:
         """``column`` for a ``WHERE`` clause. On SQLite with a unary ``+``, which keeps the
@@ -572,7 +579,7 @@ def _totals(source: FactsSource, sql: _Sql, params: Params, weeks: int, months: 
     assert tuple(columns) == _TOTALS
     select = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
     groups: _Groups = {}
-    for key, *values in source.rows(sql.select(select, "1 = 1"), params):
+    for key, *values in source.rows(sql.count(select, "1 = 1"), params):
         figures = groups[cast("str | None", key)] = _Figures(weeks, months)
         figures.totals = {
             name: (0 if value is None else int(str(value)))
@@ -593,7 +600,7 @@ def _durations(
 
 def _root_causes(source: FactsSource, sql: _Sql, params: Params, groups: _Groups) -> None:
     rows = source.rows(
-        sql.select("root_cause, COUNT(*)", sql.within("closed_at"), "root_cause"), params
+        sql.count("root_cause, COUNT(*)", sql.within("closed_at"), "root_cause"), params
     )
     for key, category, count in rows:
         figures = groups[cast("str | None", key)]
@@ -605,7 +612,7 @@ def _root_causes(source: FactsSource, sql: _Sql, params: Params, groups: _Groups
 
 def _redress(source: FactsSource, sql: _Sql, params: Params, groups: _Groups) -> None:
     rows = source.rows(
-        sql.select(
+        sql.count(
             "redress, COUNT(*)", f"{sql.within('closed_at')} AND redress IS NOT NULL", "redress"
         ),
         params,
@@ -744,7 +751,7 @@ def _trends(
     month_starts = [to_micros(p.period.start) for p in empty.monthly]
     for column, milestone in ((0, "received_at"), (1, "closed_at")):
         rows = source.rows(
-            sql.select(f"({milestone} - :s) / :g AS part, COUNT(*)", sql.within(milestone), "part"),
+            sql.count(f"({milestone} - :s) / :g AS part, COUNT(*)", sql.within(milestone), "part"),
             {**params, "g": slice_},
         )
         for key, part, count in rows:
