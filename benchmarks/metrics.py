@@ -409,7 +409,12 @@ def pandas_figures(df: object) -> dict[str, object]:
     handled = received + open_at_start
 
     shut = f[closed_in]
-    closed_at = shut["closed_at"].to_numpy(dtype="int64")
+    # Resolved at the final response, or at the closure when there was none before it.
+    final_at = shut["final_response_at"]
+    closure = shut["closed_at"]
+    closed_at = final_at.where(final_at.notna() & (final_at <= closure), closure).to_numpy(
+        dtype="int64"
+    )
     shut_received = shut["received_at"]
     early = closed_at <= close_of_business(shut_received, 3)
     eight_weeks = closed_at <= shut_received.to_numpy(dtype="int64") + 56 * day
