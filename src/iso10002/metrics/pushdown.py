@@ -181,26 +181,16 @@ def summarize_store(
         1
         >>> sql.close()
     """
-    if pushdown and isinstance(store, SupportsMetrics):
-        if by is None:
-            # No ``by`` argument: a host's store written before breakdowns were pushed down
-            # may not take one.
-            return store.summarize(
-                period,
-                policy=policy,
-                at=at,
-                customers=customers,
-                first_contact_days=first_contact_days,
-            )
-        if isinstance(by, str) and by in PUSHDOWN_DIMENSIONS:
-            return store.summarize(
-                period,
-                policy=policy,
-                at=at,
-                customers=customers,
-                by=by,
-                first_contact_days=first_contact_days,
-            )
+    in_sql = by is None or (isinstance(by, str) and by in PUSHDOWN_DIMENSIONS)
+    if pushdown and in_sql and isinstance(store, SupportsMetrics):
+        return store.summarize(
+            period,
+            policy=policy,
+            at=at,
+            customers=customers,
+            by=by if isinstance(by, str) else None,
+            first_contact_days=first_contact_days,
+        )
     # Nothing received at or after the end counts anywhere (see summarize), so it is not read.
     snapshots = store.find(ComplaintQuery(received_until=period.end))
     return summarize(

@@ -204,8 +204,6 @@ class SupportsMetrics(Protocol):
     SQLAlchemy and Django stores do) and otherwise streams ``find()`` through
     :func:`iso10002.metrics.summarize`. The contract: the result equals
     ``summarize(store.find(), period, ...)`` with the same arguments, field for field.
-    (A store without the ``by`` parameter still works: ``summarize_store`` passes ``by`` only
-    for a breakdown.)
 
     Examples:
         >>> from iso10002.storage import InMemoryStore, SQLiteStore
