@@ -8,8 +8,12 @@ subprocess that reports its time and peak resident memory (``VmHWM``):
 
 * **pushdown**: ``summarize_store(store, period)``: the aggregates run in SQLite on the
   metric facts (:mod:`iso10002.metrics.pushdown`).
-* **pure streaming**: ``summarize_store(store, period, pushdown=False)``: every snapshot
-  streamed out of the store by ``find()`` and through the one-pass ``summarize``.
+* **breakdown by product**: ``summarize_store(store, period, by="product")``: the same
+  figures for each product too, in SQLite (every query grouped by the complaint's product).
+* **pure streaming**: ``summarize_store(store, period, by="product", pushdown=False)``:
+  every snapshot streamed out of the store by ``find()`` and through the one-pass
+  ``summarize``, the breakdown by product in the same pass (one streaming run serves both
+  comparisons: its top-level figures are the summary's).
 * **pandas**: ``pandas.read_sql`` of the same facts table into a DataFrame (timed apart as
   *load*), then the same figures with vectorised pandas and numpy (business days with
   ``numpy.busday_offset``: the default calendar is Monday to Friday, 09:00-17:00 UTC).
@@ -17,7 +21,8 @@ subprocess that reports its time and peak resident memory (``VmHWM``):
   business-time durations and SLA compliance, streamed through the policy's clock.
 
 The period is the year 2026 (the complaints arrive from October 2025 to December 2026).
-The benchmark checks that pandas' figures and the pure function's equal the pushdown's.
+The benchmark checks that pandas' figures and the pure function's equal the pushdown's,
+and the pure function's groups the pushed-down breakdown's.
 Targets (issue 6): the pushdown end to end within 2x of pandas' load + compute, and peak
 memory under 500 MB.
 
@@ -249,6 +254,7 @@ def store_file(count: int, folder: Path) -> Path:
 # --- the contenders, each run in a subprocess of its own --------------------------------------
 
 PERIOD = "2026"
+BY = "product"  # the breakdown timed: five products
 COMPARED = (
     "received",
     "open_at_start",
@@ -306,11 +312,17 @@ def run_ours(path: str, how: str) -> dict[str, object]:
             summary = summarize_store(store, period)
         elif how == "policy":
             summary = summarize_store(store, period, policy=demo_policy())
+        elif how == "breakdown":
+            summary = summarize_store(store, period, by=BY)
         else:
-            summary = summarize_store(store, period, pushdown=False)
+            summary = summarize_store(store, period, by=BY, pushdown=False)
     seconds = time.perf_counter() - started
     figures = summary.to_dict()
-    return {"seconds": seconds, "figures": {k: figures[k] for k in COMPARED}}
+    groups = {}
+    for label, group in summary.groups.items():
+        of_group = group.to_dict()
+        groups[label] = {k: of_group[k] for k in COMPARED}
+    return {"seconds": seconds, "figures": {k: figures[k] for k in COMPARED}, "groups": groups}
 
 
 def run_pandas(path: str) -> dict[str, object]:
@@ -397,7 +409,12 @@ def pandas_figures(df: object) -> dict[str, object]:
     handled = received + open_at_start
 
     shut = f[closed_in]
-    closed_at = shut["closed_at"].to_numpy(dtype="int64")
+    # Resolved at the final response, or at the closure when there was none before it.
+    final_at = shut["final_response_at"]
+    closure = shut["closed_at"]
+    closed_at = final_at.where(final_at.notna() & (final_at <= closure), closure).to_numpy(
+        dtype="int64"
+    )
     shut_received = shut["received_at"]
     early = closed_at <= close_of_business(shut_received, 3)
     eight_weeks = closed_at <= shut_received.to_numpy(dtype="int64") + 56 * day
@@ -588,7 +605,7 @@ def main() -> None:
         return
     path = store_file(args.complaints, args.dir)
     # pandas right after the pushdown: the two the target compares run under the same load.
-    names = ["pushdown", "pandas", "pure"] + ([] if args.no_policy else ["policy"])
+    names = ["pushdown", "pandas", "breakdown", "pure"] + ([] if args.no_policy else ["policy"])
     results = {}
     for name in names:
         print(f"  running {name} ...", file=sys.stderr)
@@ -596,20 +613,31 @@ def main() -> None:
         done = results[name]
         print(f"  {name}: {done['seconds']:.2f} s, {done['peak_mb']:.0f} MB", file=sys.stderr)
     ours = results["pushdown"]
-    for name in ("pure", "pandas"):
+    for name in ("pure", "pandas", "breakdown"):
         found = differences(ours["figures"], results[name]["figures"])
         if found:
             raise SystemExit(
                 f"{name}'s figures differ from the pushdown's:\n" + "\n".join(found[:20])
             )
+    found = differences(results["breakdown"]["groups"], results["pure"]["groups"])
+    if found or not results["pure"]["groups"]:
+        raise SystemExit(
+            "the pure function's groups differ from the pushed-down breakdown's:\n"
+            + "\n".join(found[:20])
+        )
     pandas_total = float(results["pandas"]["seconds"])  # type: ignore[arg-type]
     pandas_load = float(results["pandas"]["load_seconds"])  # type: ignore[arg-type]
     rows = [
         ("iso10002 pushdown (SQL on the metric facts)", ours, "end to end from the store"),
         (
-            "iso10002 pure streaming (find() → summarize)",
+            f"iso10002 pushdown, breakdown by {BY}",
+            results["breakdown"],
+            f"the summary and one per {BY}, end to end from the store",
+        ),
+        (
+            f"iso10002 pure streaming (find() → summarize, by {BY})",
             results["pure"],
-            "end to end from the store",
+            f"the summary and one per {BY}, end to end from the store",
         ),
         (
             "pandas: read_sql + compute",
@@ -630,7 +658,7 @@ def main() -> None:
         f"SQLite {sqlite3.sqlite_version}, Python {platform.python_version()}, "
         f"pandas {__import__('pandas').__version__}, {platform.machine()}. Ratio: the "
         "contender's time / pandas' load + compute time. Figures checked equal: pushdown, "
-        "pure streaming and pandas."
+        f"breakdown, pure streaming and pandas; the groups by {BY}: breakdown and pure streaming."
     )
     print()
     print("| contender | seconds | ratio to pandas | peak memory | note |")

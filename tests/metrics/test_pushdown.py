@@ -11,8 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iso10002.demo import demo_policy, simulate
-from iso10002.events import Event
-from iso10002.metrics import MetricSummary, Period, summarize, summarize_store
+from iso10002.errors import ValidationError
+from iso10002.events import Assessed, Assigned, Event, Received, RootCauseRecorded
+from iso10002.metrics import (
+    DIMENSIONS,
+    PUSHDOWN_DIMENSIONS,
+    MetricSummary,
+    Period,
+    summarize,
+    summarize_store,
+)
+from iso10002.model import Classification, Complaint
 from iso10002.sla import presets
 from iso10002.storage import InMemoryStore, SQLiteStore, SupportsMetrics
 from iso10002.storage.protocol import ComplaintStore
@@ -94,40 +103,156 @@ def test_a_store_without_the_capability_is_streamed() -> None:
     assert summarize_store(store, period) == summarize(store.find(), period)
 
 
-def test_a_breakdown_streams_through_the_pure_function(simulated: SQLiteStore) -> None:
-    pushed = summarize_store(simulated, Q3, by="channel")
-    assert pushed == summarize(simulated.find(), Q3, by="channel")
+# --- breakdowns -----------------------------------------------------------------------------
+
+PUSHED_DOWN = sorted(PUSHDOWN_DIMENSIONS)
+STREAMED = sorted(set(DIMENSIONS) - PUSHDOWN_DIMENSIONS)
+
+
+def assert_same_breakdown(pushed: MetricSummary, pure: MetricSummary) -> None:
+    """The top-level summary and every group's equal, field by field, the labels included."""
+    assert list(pushed.groups) == list(pure.groups)
+    for label, group in pure.groups.items():
+        assert_same(pushed.groups[label], group)
+    assert_same(pushed, pure)
+
+
+def test_the_pushed_down_dimensions_are_those_the_stores_keep_a_column_for() -> None:
+    names = {"product", "category", "handler", "complaint_type", "root_cause"}
+    assert names == PUSHDOWN_DIMENSIONS
+    assert set(DIMENSIONS) >= names
+
+
+@pytest.mark.parametrize("by", PUSHED_DOWN)
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.label}-{p.tz}")
+def test_a_breakdown_in_sql_equals_the_pure_breakdown(
+    simulated: SQLiteStore, period: Period, by: str
+) -> None:
+    assert_same_breakdown(
+        summarize_store(simulated, period, by=by), pure_summary(simulated, period, by=by)
+    )
+
+
+@pytest.mark.parametrize("by", PUSHED_DOWN)
+def test_a_breakdown_in_sql_equals_the_pure_breakdown_with_the_demo_policy(
+    simulated: SQLiteStore, by: str
+) -> None:
+    options = {
+        "policy": demo_policy(),
+        "at": datetime(2026, 9, 15, tzinfo=UTC),
+        "customers": 52_000,
+        "first_contact_days": 3,
+        "by": by,
+    }
+    for period in (Q3, Period.parse("2026-09", tz="Europe/London")):
+        pushed = summarize_store(simulated, period, **options)  # type: ignore[arg-type]
+        assert any(g.sla_compliance for g in pushed.groups.values())
+        assert_same_breakdown(pushed, pure_summary(simulated, period, **options))
+
+
+def test_the_simulated_quarter_has_several_groups_and_missing_values(
+    simulated: SQLiteStore,
+) -> None:
+    groups = {by: summarize_store(simulated, Q3, by=by).groups for by in PUSHED_DOWN}
+    assert all(len(groups[by]) > 1 for by in ("product", "category", "handler", "root_cause"))
+    assert "(none)" in groups["category"]  # withdrawn before assessment
+    assert "(none)" in groups["root_cause"]
+
+
+@pytest.mark.parametrize("by", PUSHED_DOWN)
+def test_a_breakdown_in_sql_reads_no_snapshot_without_a_policy(
+    simulated: SQLiteStore, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    expected = pure_summary(simulated, Q3, by=by)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a snapshot was read")
+
+    monkeypatch.setattr(simulated, "_snapshot", refuse)
+    assert summarize_store(simulated, Q3, by=by) == expected
+
+
+@pytest.mark.parametrize("by", STREAMED)
+def test_a_breakdown_by_an_unstored_dimension_streams_through_the_pure_function(
+    simulated: SQLiteStore, by: str
+) -> None:
+    pushed = summarize_store(simulated, Q3, by=by)
+    assert pushed == summarize(simulated.find(), Q3, by=by)
     assert pushed.groups
 
 
-def test_pushdown_can_be_turned_off(simulated: SQLiteStore) -> None:
-    assert summarize_store(simulated, Q3, pushdown=False) == summarize_store(simulated, Q3)
+def test_a_breakdown_by_a_function_streams_through_the_pure_function(
+    simulated: SQLiteStore,
+) -> None:
+    def urgent(c: Complaint) -> str:
+        return "urgent" if c.urgent else "not urgent"
+
+    pushed = summarize_store(simulated, Q3, by=urgent)
+    assert pushed == summarize(simulated.find(), Q3, by=urgent)
+    assert pushed.by == "urgent"
 
 
-def test_facts_follow_appends_and_erasure() -> None:
-    store = SQLiteStore.memory()
-    complaint = store.create(history_to("responded"))
-    complaint = store.append(
-        complaint.id, [event_for(complaint, "reject")], expected_version=complaint.version
+def test_the_store_itself_streams_a_breakdown_it_cannot_compute_in_sql(
+    simulated: SQLiteStore,
+) -> None:
+    policy = demo_policy()
+    assert_same_breakdown(
+        simulated.summarize(Q3, policy=policy, by="channel"),
+        pure_summary(simulated, Q3, policy=policy, by="channel"),
     )
-    complaint = store.append(
-        complaint.id, [event_for(complaint, "escalate")], expected_version=complaint.version
-    )
-    store.redact(complaint.id, event_for(complaint, "redact"), expected_version=complaint.version)
-    period = Period.parse("2026-01")
-    pushed = summarize_store(store, period)
-    assert (pushed.escalated, pushed.vulnerability_unknown) == (1, 1)
-    assert_same(pushed, pure_summary(store, period))
-    assert store.verify_integrity().ok
+    with pytest.raises(ValidationError, match="colour"):
+        simulated.summarize(Q3, by="colour")
 
 
-def test_bad_arguments_are_refused_as_the_pure_function_refuses_them() -> None:
+def test_the_groups_are_those_of_the_complaints_received_before_the_end() -> None:
+    """A complaint only open at the start makes a group; one received after the end does not."""
     store = SQLiteStore.memory()
-    with pytest.raises(Exception, match="customers") as pushed:
-        summarize_store(store, Q3, customers=-1)
-    with pytest.raises(Exception, match="customers") as pure:
-        summarize([], Q3, customers=-1)
-    assert type(pushed.value) is type(pure.value)
+    try:
+        # Received in January, so open at the start of Q2; and one received after Q2.
+        for complaint_id, category, later in (("C-OLD", "old", 0), ("C-NEW", "new", 200)):
+            store.create(
+                [
+                    attrs.evolve(
+                        e,
+                        at=e.at + timedelta(days=later),
+                        **({"category": category} if isinstance(e, Assessed) else {}),
+                    )
+                    for e in history_to("assessed", complaint_id)
+                ]
+            )
+        q2 = Period.parse("2026Q2")
+        pushed = summarize_store(store, q2, by="category")
+        assert list(pushed.groups) == ["old"]
+        assert (pushed.groups["old"].open_at_start, pushed.groups["old"].received) == (1, 0)
+        assert_same_breakdown(pushed, pure_summary(store, q2, by="category"))
+    finally:
+        store.close()
+
+
+def test_a_missing_value_and_its_label_spelt_out_are_one_group() -> None:
+    """``"(none)"`` as a category is the group of complaints without one, as in the pure
+    function; so is ``"(unassigned)"`` as an assignee."""
+    store = SQLiteStore.memory()
+    try:
+        for n, (category, assignee) in enumerate(
+            [(None, None), ("(none)", "(unassigned)"), ("fees", "agent:bo")]
+        ):
+            kind = Classification(product="card", category=category)
+            complaint = store.create(history_to("acknowledged", f"C-{n}", classification=kind))
+            if assignee is not None:
+                assign = event_for(complaint, "assign", assignee=assignee)
+                store.append(complaint.id, [assign], expected_version=complaint.version)
+        q1 = Period.parse("2026Q1")
+        for by, labels in (
+            ("category", {"(none)", "fees"}),
+            ("handler", {"(unassigned)", "agent:bo"}),
+        ):
+            pushed = summarize_store(store, q1, by=by)
+            assert set(pushed.groups) == labels
+            assert_same_breakdown(pushed, pure_summary(store, q1, by=by))
+        assert summarize_store(store, q1, by="category").groups["(none)"].received == 2
+    finally:
+        store.close()
 
 
 # --- generated histories ------------------------------------------------------------------
@@ -190,3 +315,63 @@ def test_without_a_policy_no_snapshot_is_read(
 
     monkeypatch.setattr(simulated, "_snapshot", refuse)
     assert summarize_store(simulated, Q3) == expected
+
+
+# --- generated histories with few labels, missing ones included --------------------------------
+
+PRODUCTS = ("card", "Card", "loan ", "prêt")
+CATEGORIES = ("fees", "service", "(none)")
+PEOPLE = ("agent:ana", "agent:bo", "(unassigned)")
+CAUSES = ("process", "people")
+TYPES = ("standard", "express")
+
+
+def relabelled(event: Event, draw: st.DrawFn) -> Event:
+    """``event`` with its labels drawn from a few values; a missing category stays missing
+    (the lifecycle asks for one before investigation), a present one may be spelt like the
+    missing label."""
+    if isinstance(event, Received):
+        old = event.classification
+        category = None if old.category is None else draw(st.sampled_from(CATEGORIES))
+        kind = attrs.evolve(old, product=draw(st.sampled_from(PRODUCTS)), category=category)
+        return attrs.evolve(event, classification=kind, complaint_type=draw(st.sampled_from(TYPES)))
+    if isinstance(event, Assessed):
+        category = None if event.category is None else draw(st.sampled_from(CATEGORIES))
+        kind_of = None if event.complaint_type is None else draw(st.sampled_from(TYPES))
+        return attrs.evolve(event, category=category, complaint_type=kind_of)
+    if isinstance(event, Assigned):
+        return attrs.evolve(event, assignee=draw(st.sampled_from(PEOPLE)))
+    if isinstance(event, RootCauseRecorded):
+        cause = attrs.evolve(event.root_cause, category=draw(st.sampled_from(CAUSES)))
+        return attrs.evolve(event, root_cause=cause)
+    return event
+
+
+@st.composite
+def labelled_histories(draw: st.DrawFn) -> tuple[Event, ...]:
+    """Histories whose labels come from a few values, so groups hold several complaints,
+    and complaints without a category, an assignee or a root cause among them."""
+    return tuple(relabelled(e, draw) for e in draw(histories(max_events=14, start=instants)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(labelled_histories(), min_size=1, max_size=12),
+    periods,
+    st.sampled_from([None, "fca.disp.standard"]),
+    st.sampled_from(PUSHED_DOWN),
+)
+def test_a_breakdown_in_sql_equals_the_pure_breakdown_for_any_histories(
+    drawn: list[tuple[Event, ...]], period: Period, preset: str | None, by: str
+) -> None:
+    store = SQLiteStore.memory()
+    try:
+        store.import_histories(with_ids(drawn))
+        policy = None if preset is None else presets.get(preset)
+        options = {"policy": policy, "at": period.start + timedelta(days=20), "by": by}
+        assert_same_breakdown(
+            summarize_store(store, period, **options),  # type: ignore[arg-type]
+            pure_summary(store, period, **options),
+        )
+    finally:
+        store.close()

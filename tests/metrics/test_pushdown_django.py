@@ -25,7 +25,17 @@ from iso10002.sla import presets
 from iso10002.storage import SQLiteStore, SupportsMetrics
 from iso10002.testing.builders import event_for, history_to
 from iso10002.testing.strategies import histories
-from metrics.test_pushdown import PERIODS, Q3, assert_same, instants, periods, with_ids
+from metrics.test_pushdown import (
+    PERIODS,
+    PUSHED_DOWN,
+    Q3,
+    assert_same,
+    assert_same_breakdown,
+    instants,
+    labelled_histories,
+    periods,
+    with_ids,
+)
 
 if TYPE_CHECKING:
     from iso10002.contrib.django.store import DjangoStore
@@ -130,6 +140,58 @@ def test_without_a_policy_no_snapshot_is_read(
     assert summarize_store(quarter, Q3) == expected
 
 
+@pytest.mark.parametrize("by", PUSHED_DOWN)
+def test_a_breakdown_through_django_equals_the_pure_breakdown(
+    quarter: DjangoStore, by: str
+) -> None:
+    for period in PERIODS[:4]:
+        assert_same_breakdown(
+            summarize_store(quarter, period, by=by), summarize(quarter.find(), period, by=by)
+        )
+
+
+@pytest.mark.parametrize("by", PUSHED_DOWN)
+def test_a_breakdown_through_django_equals_the_pure_breakdown_with_a_policy(
+    quarter: DjangoStore, by: str
+) -> None:
+    options = {
+        "policy": demo_policy(),
+        "at": datetime(2026, 9, 15, tzinfo=UTC),
+        "customers": 10_000,
+        "first_contact_days": 2,
+        "by": by,
+    }
+    pushed = summarize_store(quarter, Q3, **options)  # type: ignore[arg-type]
+    assert any(g.sla_compliance for g in pushed.groups.values())
+    assert_same_breakdown(pushed, summarize(quarter.find(), Q3, **options))  # type: ignore[arg-type]
+
+
+def test_a_breakdown_through_django_reads_no_snapshot_without_a_policy(
+    quarter: DjangoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from iso10002.contrib.django import store as django_store
+
+    expected = {by: summarize(quarter.find(), Q3, by=by) for by in PUSHED_DOWN}
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a snapshot was read")
+
+    monkeypatch.setattr(django_store, "snapshot_from_json", refuse)
+    assert {by: summarize_store(quarter, Q3, by=by) for by in PUSHED_DOWN} == expected
+
+
+def test_a_breakdown_through_django_by_an_unstored_dimension_streams(
+    quarter: DjangoStore,
+) -> None:
+    for by in ("channel", "issue"):
+        assert_same_breakdown(
+            summarize_store(quarter, Q3, by=by), summarize(quarter.find(), Q3, by=by)
+        )
+    assert_same_breakdown(
+        quarter.summarize(Q3, by="sub_product"), summarize(quarter.find(), Q3, by="sub_product")
+    )
+
+
 # --- tests that write -----------------------------------------------------------------------
 
 
@@ -212,3 +274,24 @@ def test_the_summary_reads_one_snapshot_at_repeatable_read(
     monkeypatch.setattr(pushdown, "summarize_facts", observed)
     assert summarize_store(quarter, Q3) == summarize(quarter.find(), Q3)
     assert [tuple(row) for row in seen] == [("repeatable read", "on")]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(labelled_histories(), min_size=1, max_size=10),
+    periods,
+    st.sampled_from([None, "fca.disp.standard"]),
+    st.sampled_from(PUSHED_DOWN),
+)
+def test_a_breakdown_through_django_equals_the_pure_breakdown_for_any_histories(
+    drawn: list[tuple[Event, ...]], period: Period, preset: str | None, by: str
+) -> None:
+    store = _fresh_store()
+    for events in with_ids(drawn):
+        store.create(events)
+    policy = None if preset is None else presets.get(preset)
+    options = {"policy": policy, "at": period.start + timedelta(days=20), "by": by}
+    assert_same_breakdown(
+        summarize_store(store, period, **options),  # type: ignore[arg-type]
+        summarize(store.find(), period, **options),  # type: ignore[arg-type]
+    )

@@ -22,7 +22,12 @@ from iso10002.metrics.import_mapping import (
 )
 from iso10002.metrics.imports import ImportReport, RowProblem, WorkerStopped, import_complaints
 from iso10002.metrics.period import Period
-from iso10002.metrics.pushdown import FactsSource, summarize_facts, summarize_store
+from iso10002.metrics.pushdown import (
+    PUSHDOWN_DIMENSIONS,
+    FactsSource,
+    summarize_facts,
+    summarize_store,
+)
 from iso10002.metrics.report import (
     RESOLUTION_BANDS,
     ConformanceSummary,
@@ -64,6 +69,7 @@ __all__ = [
     "CLOSED_WITHIN",
     "DIMENSIONS",
     "FCA_RETURN_COLUMNS",
+    "PUSHDOWN_DIMENSIONS",
     "RESOLUTION_BANDS",
     "AsicIdrRow",
     "Assessment",

@@ -220,7 +220,14 @@ class SupportsMetrics(Protocol):
         policy: SlaPolicy | None = None,
         at: datetime | None = None,
         customers: int | None = None,
+        by: str | None = None,
         first_contact_days: int = 1,
     ) -> MetricSummary:
-        """:func:`iso10002.metrics.summarize` of every stored complaint, for ``period``."""
+        """:func:`iso10002.metrics.summarize` of every stored complaint, for ``period``.
+
+        ``by`` is a dimension name (:data:`~iso10002.metrics.dimensions.DIMENSIONS`): the
+        SQL stores compute a breakdown by one of
+        :data:`~iso10002.metrics.pushdown.PUSHDOWN_DIMENSIONS` in the database, and stream
+        their snapshots through the pure function for any other.
+        """
         ...

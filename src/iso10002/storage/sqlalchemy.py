@@ -566,6 +566,7 @@ class SQLAlchemyStore:
         policy: SlaPolicy | None = None,
         at: datetime | None = None,
         customers: int | None = None,
+        by: str | None = None,
         first_contact_days: int = 1,
     ) -> MetricSummary:
         """The metric summary of every stored complaint, computed in the database.
@@ -593,6 +594,7 @@ class SQLAlchemyStore:
                 policy=policy,
                 at=at,
                 customers=customers,
+                by=by,
                 first_contact_days=first_contact_days,
             )
 
@@ -732,6 +734,7 @@ class _Facts:
     """The facts table on one connection, for the metrics pushdown."""
 
     table = complaint_facts.name
+    complaints = complaints.name
 
     def __init__(self, connection: sa.Connection) -> None:
         self._connection = connection
@@ -748,7 +751,7 @@ class _Facts:
         statement = sa.text(
             f"SELECT c.snapshot FROM {complaint_facts.name} AS f "
             f"JOIN {complaints.name} AS c ON c.id = f.complaint_id WHERE {where}"
-        )
+        ).execution_options(yield_per=1_000)  # streamed, as a breakdown may read them all
         for (text,) in self._connection.execute(statement, dict(params)):
             yield snapshot_from_json(text)
 

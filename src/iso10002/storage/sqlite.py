@@ -756,6 +756,7 @@ class SQLiteStore:
         policy: SlaPolicy | None = None,
         at: datetime | None = None,
         customers: int | None = None,
+        by: str | None = None,
         first_contact_days: int = 1,
     ) -> MetricSummary:
         """The metric summary of every stored complaint, computed in SQLite.
@@ -786,6 +787,7 @@ class SQLiteStore:
                     policy=policy,
                     at=at,
                     customers=customers,
+                    by=by,
                     first_contact_days=first_contact_days,
                 )
             finally:
@@ -1096,6 +1098,7 @@ class _Facts:
 
     dialect = "sqlite"
     table = "complaint_facts"
+    complaints = "complaints"
 
     def __init__(self, store: SQLiteStore, db: sqlite3.Connection) -> None:
         self._store = store

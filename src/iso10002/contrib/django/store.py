@@ -408,6 +408,7 @@ class DjangoStore:
         policy: SlaPolicy | None = None,
         at: datetime | None = None,
         customers: int | None = None,
+        by: str | None = None,
         first_contact_days: int = 1,
     ) -> MetricSummary:
         """The metric summary of every stored complaint, computed in the database.
@@ -441,6 +442,7 @@ class DjangoStore:
                     policy=policy,
                     at=at,
                     customers=customers,
+                    by=by,
                     first_contact_days=first_contact_days,
                 )
             with self._one_snapshot(connection):
@@ -450,6 +452,7 @@ class DjangoStore:
                     policy=policy,
                     at=at,
                     customers=customers,
+                    by=by,
                     first_contact_days=first_contact_days,
                 )
 
@@ -803,6 +806,7 @@ class _Facts:
     """The facts table on one connection, for the metrics pushdown (a ``FactsSource``)."""
 
     table = ComplaintFacts._meta.db_table
+    complaints = ComplaintRecord._meta.db_table
 
     def __init__(self, connection: BaseDatabaseWrapper, page: int) -> None:
         self._connection = connection
