@@ -38,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from typing import TypeAlias
 
 import attrs
 
@@ -59,7 +60,7 @@ class Refused:
     problems: tuple[Problem, ...]
 
 
-Outcome = "str | Refused | None"
+Outcome: TypeAlias = "str | Refused | None"
 """A row's fate in a worker: its complaint id (staged), :class:`Refused`, or ``None`` when
 an earlier row of the same batch has the same complaint."""
 
@@ -81,8 +82,8 @@ class RowPreparer:
 
     def __call__(
         self, rows: Sequence[Mapping[str, object]], staging: str | os.PathLike[str]
-    ) -> list[str | Refused | None]:
-        outcomes: list[str | Refused | None] = []
+    ) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         staged: dict[str, PreparedComplaint] = {}
         for row in rows:
             try:
@@ -116,7 +117,7 @@ def _start(preparer: RowPreparer) -> None:
     _worker["preparer"] = preparer
 
 
-def _prepare(rows: Sequence[Mapping[str, object]], staging: str) -> list[str | Refused | None]:
+def _prepare(rows: Sequence[Mapping[str, object]], staging: str) -> list[Outcome]:
     return _worker["preparer"](rows, staging)
 
 
@@ -126,7 +127,7 @@ Batch = tuple[Sequence[Mapping[str, object]], str]
 
 def prepared_in_workers(
     preparer: RowPreparer, batches: Iterable[Batch | None], workers: int
-) -> Iterator[list[str | Refused | None] | None]:
+) -> Iterator[list[Outcome] | None]:
     """Each batch of rows through ``preparer`` in ``workers`` processes, in order: the
     outcomes of its rows once its staging file is written; a ``None`` batch is not sent, and
     comes back as ``None`` in its turn.
@@ -141,7 +142,7 @@ def prepared_in_workers(
         initializer=_start,
         initargs=(preparer,),
     )
-    pending: deque[Future[list[str | Refused | None]] | None] = deque()
+    pending: deque[Future[list[Outcome]] | None] = deque()
     try:
         for batch in batches:
             pending.append(None if batch is None else pool.submit(_prepare, *batch))
@@ -157,8 +158,8 @@ def prepared_in_workers(
 
 
 def _result(
-    future: Future[list[str | Refused | None]] | None,
-) -> list[str | Refused | None] | None:
+    future: Future[list[Outcome]] | None,
+) -> list[Outcome] | None:
     if future is None:
         return None
     try:
