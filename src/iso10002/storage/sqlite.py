@@ -552,8 +552,9 @@ class SQLiteStore:
 
         A :class:`ComplaintPreparer` stamped with the store clock's "now" as the time stored;
         ``next_due`` as :meth:`import_histories` takes it. It is plain and picklable (when
-        ``next_due`` is), so worker processes can prepare batches for
-        :meth:`import_prepared` while this process writes (``iso10002 import --workers``).
+        ``next_due`` is), so worker processes can prepare batches while this process writes
+        them: given back in Python to :meth:`import_prepared`, or staged in files for
+        :meth:`import_staged`, as ``iso10002 import --workers`` does.
 
         Examples:
             >>> from iso10002.testing.builders import history_to
