@@ -199,6 +199,78 @@ def test_conflicts_under_repeatable_read_are_conflicts(postgres_url: str) -> Non
         engine.dispose()
 
 
+def test_a_head_kept_by_another_store_object_that_went_stale_is_a_conflict(url: str) -> None:
+    first, second = SQLAlchemyStore(url, migrate=True), SQLAlchemyStore(url)
+    try:
+        current = first.create(history_to("received"))  # first keeps its head, version 1
+        ack = event_for(current, "acknowledge")
+        second.append(current.id, [ack], expected_version=1)
+        feed = list(first.feed())
+        with pytest.raises(ConcurrencyConflict) as caught:
+            first.append(current.id, [ack], expected_version=1)
+        assert (caught.value.expected_version, caught.value.actual_version) == (1, 2)
+        assert first.history(current.id) == (*history_to("received"), ack)
+        assert list(first.feed()) == feed  # nothing written
+        assert first.verify_integrity().ok
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_kept_head_whose_digest_is_no_longer_stored_is_read_again(
+    store: SQLAlchemyStore, url: str
+) -> None:
+    current = store.create(history_to("received"))  # the store keeps this head
+    kept = db.raw_rows(store, current.id)[0].digest
+    # The complaint is made again behind the store's back, at the same version: its chain
+    # differs (each personal part has a salt of its own).
+    with store.engine.begin() as connection:
+        for table, column in ((db.EVENTS, "complaint_id"), (db.FACTS, "complaint_id")):
+            connection.execute(
+                sa.text(f"DELETE FROM {table} WHERE {column} = :id"), {"id": current.id}
+            )
+        connection.execute(
+            sa.text(f"DELETE FROM {db.COMPLAINTS} WHERE id = :id"), {"id": current.id}
+        )
+    other = SQLAlchemyStore(url)
+    try:
+        other.create(history_to("received"))
+    finally:
+        other.close()
+    digest = db.raw_rows(store, current.id)[0].digest
+    assert digest != kept
+    after = store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert after.version == 2
+    assert db.raw_rows(store, current.id)[1].previous == digest
+    assert store.verify_integrity().ok
+
+
+def test_several_events_appended_together_take_feed_positions_in_their_order(
+    store: SQLAlchemyStore,
+) -> None:
+    current = store.create(history_to("received"))
+    notes = [
+        NoteAdded(at=current.last_event_at + timedelta(minutes=n), actor="agent:ana", text=str(n))
+        for n in range(1, 6)
+    ]
+    store.append(current.id, notes, expected_version=1)
+    feed = list(store.feed())
+    assert [r.version for r in feed] == [1, 2, 3, 4, 5, 6]
+    assert [r.event for r in feed[1:]] == notes
+    assert [r.position for r in feed] == sorted(r.position for r in feed)
+
+
+def test_an_append_writes_again_a_facts_row_lost_behind_the_stores_back(
+    store: SQLAlchemyStore,
+) -> None:
+    current = store.create(history_to("received"))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {db.FACTS} WHERE complaint_id = 'C-0001'"))
+    assert not store.verify_integrity().ok
+    store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert store.verify_integrity().ok  # acknowledging changed the facts: written again
+
+
 # --- the engine ----------------------------------------------------------------------------
 
 
