@@ -39,7 +39,7 @@ from iso10002.events import Event, NoteAdded
 from iso10002.integrity import GENESIS
 from iso10002.model import Complaint, ComplaintState
 from iso10002.replay import replay
-from iso10002.storage._sqlalchemy_write import ROW_COLUMNS, event_arrays, postgres_append
+from iso10002.storage._sqlalchemy_write import ROW_COLUMNS, event_values, postgres_append
 from iso10002.storage.common import query_columns, seal_all, snapshot_json, to_micros
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
 from iso10002.testing.builders import START, history_to
@@ -206,8 +206,8 @@ def raw_store_statement(conninfo: str, rows: dict[str, dict[str, object]], appen
     own transaction, as the store runs it), with the rows' values kept as they are and a
     sealed event made once: what the store sends, without its Python work."""
     sealed = seal_all("T-0", history_to("acknowledged", "T-0"), 0, GENESIS)[1]
-    events = event_arrays([sealed])
-    statement = postgres_append(facts=False)
+    events = event_values([sealed])
+    statement = postgres_append(facts=False, several=False)
     ids = list(rows)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         for n in range(appends):
@@ -221,7 +221,7 @@ def raw_store_statement(conninfo: str, rows: dict[str, dict[str, object]], appen
                 "previous": row["head_digest"],
                 "version": version,
                 "head_digest": sealed.digest,
-                "e_version": [version],
+                "e_version": version,
                 "recorded_at": 0,
             }
             if connection.execute(statement, params).rowcount != 1:

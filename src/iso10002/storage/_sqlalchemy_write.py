@@ -23,8 +23,8 @@ Examples:
     >>> recent.put(Head(c, "ab" * 32, None))
     >>> recent.get(c.id, c.version).digest == "ab" * 32, recent.get(c.id, c.version + 1)
     (True, None)
-    >>> postgres_append(facts=False).startswith("WITH moved AS (UPDATE iso10002_complaints SET")
-    True
+    >>> print(postgres_append(facts=False, several=False)[:44])
+    WITH moved AS (UPDATE iso10002_complaints SE
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ __all__ = [
     "UPDATE_ROW",
     "Head",
     "RecentHeads",
-    "event_arrays",
+    "event_values",
     "fact_values",
     "postgres_append",
     "row_values",
@@ -164,8 +164,21 @@ def row_values(snapshot: Complaint, head_digest: str, next_due: int | None) -> d
     return values
 
 
-def event_arrays(rows: Sequence[SealedEvent]) -> dict[str, list[object]]:
-    """The sealed rows as one list per column of :data:`EVENT_FIELDS` (``e_<column>``)."""
+def event_values(rows: Sequence[SealedEvent]) -> dict[str, object]:
+    """The sealed rows as the parameters of :func:`postgres_append` (``e_<column>``): the
+    values of one row, or for several a list per column of :data:`EVENT_FIELDS`."""
+    if len(rows) == 1:
+        row = rows[0]
+        return {
+            "e_version": row.version,
+            "e_event_type": row.event_type,
+            "e_at": to_micros(row.at),
+            "e_actor": row.actor,
+            "e_public": row.public,
+            "e_personal": row.personal,
+            "e_previous": row.previous,
+            "e_digest": row.digest,
+        }
     return {
         "e_version": [row.version for row in rows],
         "e_event_type": [row.event_type for row in rows],
@@ -192,13 +205,13 @@ def _sql_type(column: sa.Column[object]) -> str:
 
 
 @cache
-def postgres_append(*, facts: bool) -> str:
+def postgres_append(*, facts: bool, several: bool) -> str:
     """The one statement of an append on PostgreSQL (psycopg's ``%(name)s`` parameters).
 
     Parameters: :func:`row_values`, ``key``, ``expected`` and ``previous`` as for
-    :data:`UPDATE_ROW`; :func:`event_arrays`; ``recorded_at``; and with ``facts``,
-    :func:`fact_values`. Inserts as many rows as there are events, or none when the
-    compare-and-set missed.
+    :data:`UPDATE_ROW`; :func:`event_values` of one event, or with ``several`` of more;
+    ``recorded_at``; and with ``facts``, :func:`fact_values`. Inserts as many rows as there
+    are events, or none when the compare-and-set missed.
     """
     sets = ", ".join(f"{name} = %({name})s" for name in ROW_COLUMNS)
     parts = [
@@ -220,15 +233,22 @@ def postgres_append(*, facts: bool) -> str:
             f"SELECT moved.id, {values} FROM moved\n"
             f"ON CONFLICT (complaint_id) DO UPDATE SET {updates})"
         )
-    arrays = ", ".join(
-        f"CAST(%(e_{name})s AS {_sql_type(events.c[name])}[])" for name in EVENT_FIELDS
-    )
+    if several:
+        arrays = ", ".join(
+            f"CAST(%(e_{name})s AS {_sql_type(events.c[name])}[])" for name in EVENT_FIELDS
+        )
+        rows = f"unnest({arrays}) AS e({', '.join(EVENT_FIELDS)})"
+    else:
+        values = ", ".join(
+            f"CAST(%(e_{name})s AS {_sql_type(events.c[name])})" for name in EVENT_FIELDS
+        )
+        rows = f"(VALUES ({values})) AS e({', '.join(EVENT_FIELDS)})"
     parts.append(
         f"\nINSERT INTO {events.name} (complaint_id, {', '.join(EVENT_FIELDS)}, recorded_at)\n"
         f"SELECT moved.id, {', '.join(f'e.{name}' for name in EVENT_FIELDS)}, "
         "CAST(%(recorded_at)s AS bigint)\n"
         # Joined to the updated row: positions (nextval, computed on the joined rows) are
-        # given out with the feed lock held, in the order of the arrays.
-        f"FROM moved, unnest({arrays}) AS e({', '.join(EVENT_FIELDS)})"
+        # given out with the feed lock held, in the order of the events.
+        f"FROM moved, {rows}"
     )
     return "".join(parts)

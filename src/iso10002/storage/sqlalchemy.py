@@ -420,10 +420,10 @@ class SQLAlchemyStore:
         facts_changed = facts != metric_facts(start.snapshot)  # most events change none
         recorded_at = to_micros(self._clock())
         if self._dialect == "postgresql" and not erasure:  # one statement (see _writing)
-            params.update(writes.event_arrays(sealed), recorded_at=recorded_at)
+            params.update(writes.event_values(sealed), recorded_at=recorded_at)
             if facts_changed:
                 params.update(writes.fact_values(facts))
-            statement = writes.postgres_append(facts=facts_changed)
+            statement = writes.postgres_append(facts=facts_changed, several=len(sealed) > 1)
             return bool(connection.exec_driver_sql(statement, params).rowcount == len(sealed))
         if connection.execute(writes.UPDATE_ROW, params).rowcount != 1:
             return False
