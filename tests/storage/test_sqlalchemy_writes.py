@@ -5,6 +5,7 @@ Each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from iso10002.integrity import seal
 from iso10002.model import Complaint
 from iso10002.replay import replay
 from iso10002.storage import ComplaintQuery
+from iso10002.storage import _sqlalchemy_write as writes
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, engine_for, upgrade
 from iso10002.testing.builders import START, event_for, history_to, received
 
@@ -269,6 +271,44 @@ def test_an_append_writes_again_a_facts_row_lost_behind_the_stores_back(
     assert not store.verify_integrity().ok
     store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
     assert store.verify_integrity().ok  # acknowledging changed the facts: written again
+
+
+def _prepared(text: str) -> tuple[str, int]:
+    """A statement with psycopg's ``%(name)s`` parameters as ``$n``, and how many."""
+    names: dict[str, int] = {}
+    numbered = re.sub(r"%\((\w+)\)s", lambda m: f"${names.setdefault(m[1], len(names) + 1)}", text)
+    return numbered, len(names)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "name", ["READ_HEAD", "UPDATE_ROW", "ERASE_PERSONAL", "append", "append with facts"]
+)
+def test_the_write_statements_find_their_rows_by_index_under_generic_plans(
+    postgres_url: str, name: str
+) -> None:
+    # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
+    # for any values: an id bound with a cast the index cannot serve would scan the table.
+    engine = engine_for(postgres_url)
+    if name.startswith("append"):
+        text = writes.postgres_append(facts=name.endswith("facts"), several=False)
+    else:
+        keys = ["version"] if name == "UPDATE_ROW" else None
+        text = str(getattr(writes, name).compile(dialect=engine.dialect, column_keys=keys))
+    statement, count = _prepared(text)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            connection.exec_driver_sql(f"PREPARE probe AS {statement}")
+            nulls = ", ".join(["NULL"] * count)
+            plan = "\n".join(
+                row[0] for row in connection.exec_driver_sql(f"EXPLAIN EXECUTE probe({nulls})")
+            )
+            connection.rollback()
+    finally:
+        engine.dispose()
+    assert "Seq Scan" not in plan, plan
 
 
 # --- the engine ----------------------------------------------------------------------------

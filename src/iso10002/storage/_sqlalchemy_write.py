@@ -114,10 +114,11 @@ class RecentHeads:
 
 
 _c = complaints.c
+# Bound as plain text: a bind cast with the id column's COLLATE "C" would make PostgreSQL's
+# generic plans of the prepared statement scan the table (see ComplaintId).
+_KEY = sa.bindparam("key", type_=sa.String())
 
-READ_HEAD = sa.select(_c.version, _c.head_digest, _c.next_due, _c.snapshot).where(
-    _c.id == sa.bindparam("key")
-)
+READ_HEAD = sa.select(_c.version, _c.head_digest, _c.next_due, _c.snapshot).where(_c.id == _KEY)
 """A complaint's row as a write starts from it (parameter ``key``: the id)."""
 
 ROW_COLUMNS = tuple(
@@ -126,7 +127,7 @@ ROW_COLUMNS = tuple(
 """The columns of a complaint row a write sets (``id`` is the key and never changes)."""
 
 UPDATE_ROW = complaints.update().where(
-    _c.id == sa.bindparam("key"),
+    _c.id == _KEY,
     _c.version == sa.bindparam("expected"),
     _c.head_digest == sa.bindparam("previous"),
 )
@@ -136,9 +137,7 @@ UPDATE_ROW = complaints.update().where(
 INSERT_EVENT = events.insert()
 """The insert of sealed rows (the database numbers ``position``)."""
 
-ERASE_PERSONAL = (
-    events.update().where(events.c.complaint_id == sa.bindparam("key")).values(personal=None)
-)
+ERASE_PERSONAL = events.update().where(events.c.complaint_id == _KEY).values(personal=None)
 """Erasure of every personal part of a complaint's events (ISO 10002 4.10)."""
 
 EVENT_FIELDS = (
