@@ -348,6 +348,7 @@ class SQLAlchemyStore:
                         start = self._head(connection, complaint_id, expected_version)
                     snapshot = apply(start.snapshot, new)
                     sealed = seal_all(complaint_id, new, expected_version, start.digest)
+                    # Erasure changes no deadline.
                     next_due = start.next_due if due is None else _micros(due["next_due"])
                     head = writes.Head(snapshot, sealed[-1].digest, next_due)
                     moved = self._put(
