@@ -13,8 +13,9 @@ import with fewer than 40 complaints, is a half-written one.
   half-written, the file verifies, and writes work again once there is room;
 * a PostgreSQL connection terminated (``pg_terminate_backend`` from another connection)
   before each statement of a write in turn (an append from the head the store kept, and
-  one that reads the row first): ``StorageError``, nothing written, and the next call works (the SQLAlchemy store's own tests kill specific statements; the Django store's
-  are in ``tests/storage/test_django_store.py``).
+  one that reads the row first): ``StorageError``, nothing written, and the next call works
+  (the SQLAlchemy store's own tests kill specific statements; the Django store's are in
+  ``tests/storage/test_django_store.py``).
 """
 
 from __future__ import annotations
