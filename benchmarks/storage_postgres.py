@@ -7,9 +7,12 @@ One run, printed as Markdown tables with ratios (never asserted in tests):
    raw psycopg inserting the rows the store writes, sealed beforehand, with ``executemany``
    and with ``COPY``; target from issue 4: the store at least 50% of the raw rate;
 2. single appends per second with durability on (``synchronous_commit = on``, one
-   transaction and one fsync each): ``SQLAlchemyStore.append`` against raw psycopg
-   single-row transactions (an ``INSERT``; and an ``UPDATE`` of the version plus the
-   ``INSERT``, the same statements the store runs).
+   transaction and one fsync each): ``SQLAlchemyStore.append``, each to a complaint the
+   store read or wrote last (as the desk does: ``get``, then ``append``), and each to a
+   complaint another store object wrote last (so the store reads the row first), against
+   raw psycopg single-row transactions (an ``INSERT``; an ``UPDATE`` of the version plus
+   the ``INSERT``; and the store's own append statement, run by psycopg with values
+   prepared beforehand: no folding, sealing or SQLAlchemy).
 
 Every side writes into the same migrated schema (same indexes and constraints) in a
 throwaway database, dropped at the end.
@@ -36,6 +39,7 @@ from iso10002.events import Event, NoteAdded
 from iso10002.integrity import GENESIS
 from iso10002.model import Complaint, ComplaintState
 from iso10002.replay import replay
+from iso10002.storage._sqlalchemy_write import ROW_COLUMNS, event_values, postgres_append
 from iso10002.storage.common import query_columns, seal_all, snapshot_json, to_micros
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, upgrade
 from iso10002.testing.builders import START, history_to
@@ -147,10 +151,14 @@ def counted(conninfo: str) -> tuple[int, int]:
     return int(complaints[0]), int(events[0])
 
 
-def store_appends(store: SQLAlchemyStore, versions: dict[str, Complaint], appends: int) -> None:
+def store_appends(
+    stores: Sequence[SQLAlchemyStore], versions: dict[str, Complaint], appends: int
+) -> None:
+    """Notes on each complaint in turn; each pass over them by the next of ``stores``."""
     ids = list(versions)
     for n in range(appends):
         current = versions[ids[n % len(ids)]]
+        store = stores[n // len(ids) % len(stores)]
         note = NoteAdded(
             at=current.last_event_at + timedelta(minutes=1), actor="agent:ana", text=f"note {n}"
         )
@@ -160,9 +168,8 @@ def store_appends(store: SQLAlchemyStore, versions: dict[str, Complaint], append
 def raw_single_inserts(
     conninfo: str, ids: Sequence[str], appends: int, how: str, base: int
 ) -> None:
-    """Single-row transactions: ``insert`` an event row only; ``update`` the complaint's
-    version first; or run the ``store``'s own statements (read the row, set every column,
-    take the feed lock). Versions start at ``base``, far above the imported ones."""
+    """Single-row transactions: ``insert`` an event row only; or ``update`` the complaint's
+    version first. Versions start at ``base``, far above the imported ones."""
     template = sealed_rows([history_to("acknowledged", "T-0")])[1][1]
     versions = dict.fromkeys(ids, base)
     with psycopg.connect(conninfo) as connection:
@@ -170,23 +177,7 @@ def raw_single_inserts(
             complaint_id = ids[n % len(ids)]
             version = versions[complaint_id] + 1
             with connection.transaction():
-                if how == "store":
-                    row = connection.execute(
-                        "SELECT version, head_digest, snapshot, next_due FROM "
-                        "iso10002_complaints WHERE id = %s",
-                        (complaint_id,),
-                    ).fetchone()
-                    assert row is not None
-                    connection.execute(
-                        "UPDATE iso10002_complaints SET version = %s, head_digest = %s, "
-                        "snapshot = %s, state = state, is_open = is_open, assignee = assignee, "
-                        "category = category, product = product, "
-                        "complaint_type = complaint_type, next_due = next_due, id = id, "
-                        "received_at = received_at WHERE id = %s AND version = %s",
-                        (version, row[1], row[2], complaint_id, row[0]),
-                    )
-                    connection.execute("SELECT pg_advisory_xact_lock(10002, 1)")
-                elif how == "update":
+                if how == "update":
                     connection.execute(
                         "UPDATE iso10002_complaints SET version = %s WHERE id = %s",
                         (version, complaint_id),
@@ -197,6 +188,45 @@ def raw_single_inserts(
                     (complaint_id, version, *template[2:]),
                 )
             versions[complaint_id] = version
+
+
+def stored_rows(conninfo: str, ids: Sequence[str]) -> dict[str, dict[str, object]]:
+    """The complaints' rows as they are now (the columns an append sets)."""
+    with psycopg.connect(conninfo) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {', '.join(ROW_COLUMNS)} FROM iso10002_complaints WHERE id = ANY(%s)",
+            (list(ids),),
+        )
+        names = ["id", *ROW_COLUMNS]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+
+
+def raw_store_statement(conninfo: str, rows: dict[str, dict[str, object]], appends: int) -> None:
+    """The store's append statement (no facts changed), one event each, in autocommit (its
+    own transaction, as the store runs it), with the rows' values kept as they are and a
+    sealed event made once: what the store sends, without its Python work."""
+    sealed = seal_all("T-0", history_to("acknowledged", "T-0"), 0, GENESIS)[1]
+    events = event_values([sealed])
+    statement = postgres_append(facts=False, several=False)
+    ids = list(rows)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        for n in range(appends):
+            row = rows[ids[n % len(ids)]]
+            version = int(str(row["version"])) + 1
+            params = {
+                **row,
+                **events,
+                "key": row["id"],
+                "expected": row["version"],
+                "previous": row["head_digest"],
+                "version": version,
+                "head_digest": sealed.digest,
+                "e_version": version,
+                "recorded_at": 0,
+            }
+            if connection.execute(statement, params).rowcount != 1:
+                raise AssertionError(f"the compare-and-set on {row['id']} missed")
+            row["version"], row["head_digest"] = version, sealed.digest
 
 
 def rate(count: int, seconds: float) -> str:
@@ -252,15 +282,25 @@ def main() -> None:
         current = {complaint_id: store.get(complaint_id) for complaint_id in sample[::2]}
         others = sample[1::2]
         for r in range(args.repeat):
-            best(single, "store", timed(lambda: store_appends(store, current, args.appends)))
-            for k, how in enumerate(("insert", "update", "store statements")):
+            best(single, "store", timed(lambda: store_appends([store], current, args.appends)))
+            for k, how in enumerate(("insert", "update")):
                 base = (k + 1) * 10_000_000 + r * 1_000_000
                 seconds = timed(
                     lambda how=how, base=base: raw_single_inserts(
-                        conninfo, others, args.appends, how.split()[0], base
+                        conninfo, others, args.appends, how, base
                     )
                 )
                 best(single, how, seconds)
+            heads = stored_rows(conninfo, others)
+            seconds = timed(lambda heads=heads: raw_store_statement(conninfo, heads, args.appends))
+            best(single, "statement", seconds)
+        # Last, so the runs above start from the heads the store keeps: each pass over the
+        # complaints by the other store object, which has no head of theirs to start from.
+        other = SQLAlchemyStore(conninfo)
+        for _ in range(args.repeat):
+            seconds = timed(lambda: store_appends([other, store], current, args.appends))
+            best(single, "cold", seconds)
+        other.close()
         store.close()
     finally:
         with psycopg.connect(admin_info, autocommit=True) as admin:
@@ -295,10 +335,14 @@ def main() -> None:
     print("| writer | appends/s | store ÷ this |")
     print("|---|---:|---:|")
     for label, seconds in (
-        ("`SQLAlchemyStore.append` (read, fold, seal, update, insert)", single["store"]),
+        ("`SQLAlchemyStore.append` (fold, seal, one statement)", single["store"]),
+        (
+            "`SQLAlchemyStore.append`, another store wrote last (reads the row first)",
+            single["cold"],
+        ),
         ("raw psycopg: `INSERT` one event row", single["insert"]),
         ("raw psycopg: `UPDATE` version + `INSERT` one event row", single["update"]),
-        ("raw psycopg: the store's statements, no folding or sealing", single["store statements"]),
+        ("raw psycopg: the store's append statement, no folding or sealing", single["statement"]),
     ):
         print(f"| {label} | {rate(args.appends, seconds)} | {seconds / single['store']:.2f} |")
     print(

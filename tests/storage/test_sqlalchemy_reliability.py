@@ -141,13 +141,13 @@ def test_writers_racing_on_the_same_complaints_lose_and_duplicate_nothing(
 
 
 def kill_own_connection_before(
-    store: SQLAlchemyStore, prefix: str, when: str = "before_cursor_execute"
+    store: SQLAlchemyStore, part: str, when: str = "before_cursor_execute"
 ) -> Any:
     """Terminate the store's server process just before (or after) it runs a statement
-    starting with ``prefix``."""
+    containing ``part``."""
 
     def terminate(connection: sa.Connection, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().startswith(prefix):
+        if part in statement:
             pid = connection.connection.driver_connection.info.backend_pid  # type: ignore[union-attr]
             admin = sa.create_engine(db.POSTGRES_URL, poolclass=sa.NullPool)
             try:
@@ -177,7 +177,7 @@ def test_a_connection_lost_mid_append_writes_nothing_and_the_store_recovers(
             store.append(current.id, [event], expected_version=1)
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", hook)
-    assert state_of(store, current.id) == before  # the version update was rolled back too
+    assert state_of(store, current.id) == before  # the row was not updated either
     assert list(store.feed()) == feed_before
     assert store.verify_integrity().ok
     assert store.append(current.id, [event], expected_version=1).version == 2
@@ -239,19 +239,29 @@ def try_feed_lock(url: str) -> bool:
         other.dispose()
 
 
+def waiting_for_a_lock(url: str) -> bool:
+    """Whether a statement on the database of ``url`` is waiting for a lock now."""
+    other = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        with other.connect() as connection:
+            return bool(
+                connection.execute(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                ).scalar_one()
+            )
+    finally:
+        other.dispose()
+
+
 def test_no_writer_gives_out_feed_positions_while_another_write_is_uncommitted(
     store: SQLAlchemyStore, postgres_url: str
 ) -> None:
     a = store.create(history_to("received", "C-A"))
     store.create(history_to("received", "C-B"))
-    paused, release = threading.Event(), threading.Event()
     errors: list[BaseException] = []
-    writer = threading.current_thread()
-
-    def hold_commit(_connection: sa.Connection) -> None:
-        if threading.current_thread() is not writer:
-            paused.set()
-            assert release.wait(timeout=60)
 
     def append_a() -> None:
         try:
@@ -259,20 +269,36 @@ def test_no_writer_gives_out_feed_positions_while_another_write_is_uncommitted(
         except BaseException as exc:  # reported below
             errors.append(exc)
 
-    sa.event.listen(store.engine, "commit", hold_commit)
+    # Another transaction holds an uncommitted event row at C-A's next version, so the
+    # append's insert waits for it: after the append has locked C-A's row, taken the feed
+    # lock and been given its position, before it commits.
+    blocker = sa.create_engine(postgres_url, poolclass=sa.NullPool)
     thread = threading.Thread(target=append_a)
     try:
-        thread.start()
-        assert paused.wait(timeout=60)
-        # Every event writer takes the feed lock before it inserts: now it would wait for
-        # the paused commit ...
-        assert not try_feed_lock(postgres_url)
-        # ... while readers are not held up, and do not see the uncommitted event.
-        assert [r.complaint_id for r in store.feed()] == ["C-A", "C-B"]
+        with blocker.connect() as other:
+            other.execute(
+                sa.text(
+                    f"INSERT INTO {db.EVENTS} (complaint_id, version, event_type, at, actor, "
+                    "public, previous, digest, recorded_at) "
+                    "VALUES ('C-A', 2, 'blocker', 0, 'test', '{}', '', '', 0)"
+                )
+            )
+            thread.start()
+            for _ in range(600):
+                if waiting_for_a_lock(postgres_url) or not thread.is_alive():
+                    break
+                thread.join(timeout=0.1)
+            assert thread.is_alive(), errors  # the append is in flight
+            # Every event writer takes the feed lock before positions are given out: now it
+            # would wait for the uncommitted append ...
+            assert not try_feed_lock(postgres_url)
+            # ... while readers are not held up, and do not see the uncommitted event.
+            assert [r.complaint_id for r in store.feed()] == ["C-A", "C-B"]
+            other.rollback()  # the append goes on
     finally:
-        release.set()
-        thread.join(timeout=60)
-        sa.event.remove(store.engine, "commit", hold_commit)
+        blocker.dispose()
+        if thread.ident is not None:
+            thread.join(timeout=60)
     assert errors == []
     assert try_feed_lock(postgres_url)
     positions = [r.position for r in store.feed()]

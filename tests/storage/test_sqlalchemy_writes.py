@@ -5,6 +5,7 @@ Each test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from iso10002.integrity import seal
 from iso10002.model import Complaint
 from iso10002.replay import replay
 from iso10002.storage import ComplaintQuery
+from iso10002.storage import _sqlalchemy_write as writes
 from iso10002.storage.sqlalchemy import SQLAlchemyStore, engine_for, upgrade
 from iso10002.testing.builders import START, event_for, history_to, received
 
@@ -197,6 +199,116 @@ def test_conflicts_under_repeatable_read_are_conflicts(postgres_url: str) -> Non
     finally:
         store.close()
         engine.dispose()
+
+
+def test_a_head_kept_by_another_store_object_that_went_stale_is_a_conflict(url: str) -> None:
+    first, second = SQLAlchemyStore(url, migrate=True), SQLAlchemyStore(url)
+    try:
+        current = first.create(history_to("received"))  # first keeps its head, version 1
+        ack = event_for(current, "acknowledge")
+        second.append(current.id, [ack], expected_version=1)
+        feed = list(first.feed())
+        with pytest.raises(ConcurrencyConflict) as caught:
+            first.append(current.id, [ack], expected_version=1)
+        assert (caught.value.expected_version, caught.value.actual_version) == (1, 2)
+        assert first.history(current.id) == (*history_to("received"), ack)
+        assert list(first.feed()) == feed  # nothing written
+        assert first.verify_integrity().ok
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_kept_head_whose_digest_is_no_longer_stored_is_read_again(
+    store: SQLAlchemyStore, url: str
+) -> None:
+    current = store.create(history_to("received"))  # the store keeps this head
+    kept = db.raw_rows(store, current.id)[0].digest
+    # The complaint is made again behind the store's back, at the same version: its chain
+    # differs (each personal part has a salt of its own).
+    with store.engine.begin() as connection:
+        for table, column in ((db.EVENTS, "complaint_id"), (db.FACTS, "complaint_id")):
+            connection.execute(
+                sa.text(f"DELETE FROM {table} WHERE {column} = :id"), {"id": current.id}
+            )
+        connection.execute(
+            sa.text(f"DELETE FROM {db.COMPLAINTS} WHERE id = :id"), {"id": current.id}
+        )
+    other = SQLAlchemyStore(url)
+    try:
+        other.create(history_to("received"))
+    finally:
+        other.close()
+    digest = db.raw_rows(store, current.id)[0].digest
+    assert digest != kept
+    after = store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert after.version == 2
+    assert db.raw_rows(store, current.id)[1].previous == digest
+    assert store.verify_integrity().ok
+
+
+def test_several_events_appended_together_take_feed_positions_in_their_order(
+    store: SQLAlchemyStore,
+) -> None:
+    current = store.create(history_to("received"))
+    notes = [
+        NoteAdded(at=current.last_event_at + timedelta(minutes=n), actor="agent:ana", text=str(n))
+        for n in range(1, 6)
+    ]
+    store.append(current.id, notes, expected_version=1)
+    feed = list(store.feed())
+    assert [r.version for r in feed] == [1, 2, 3, 4, 5, 6]
+    assert [r.event for r in feed[1:]] == notes
+    assert [r.position for r in feed] == sorted(r.position for r in feed)
+
+
+def test_an_append_writes_again_a_facts_row_lost_behind_the_stores_back(
+    store: SQLAlchemyStore,
+) -> None:
+    current = store.create(history_to("received"))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text(f"DELETE FROM {db.FACTS} WHERE complaint_id = 'C-0001'"))
+    assert not store.verify_integrity().ok
+    store.append(current.id, [event_for(current, "acknowledge")], expected_version=1)
+    assert store.verify_integrity().ok  # acknowledging changed the facts: written again
+
+
+def _prepared(text: str) -> tuple[str, int]:
+    """A statement with psycopg's ``%(name)s`` parameters as ``$n``, and how many."""
+    names: dict[str, int] = {}
+    numbered = re.sub(r"%\((\w+)\)s", lambda m: f"${names.setdefault(m[1], len(names) + 1)}", text)
+    return numbered, len(names)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "name", ["READ_HEAD", "UPDATE_ROW", "ERASE_PERSONAL", "append", "append with facts"]
+)
+def test_the_write_statements_find_their_rows_by_index_under_generic_plans(
+    postgres_url: str, name: str
+) -> None:
+    # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
+    # for any values: an id bound with a cast the index cannot serve would scan the table.
+    engine = engine_for(postgres_url)
+    if name.startswith("append"):
+        text = writes.postgres_append(facts=name.endswith("facts"), several=False)
+    else:
+        keys = ["version"] if name == "UPDATE_ROW" else None
+        text = str(getattr(writes, name).compile(dialect=engine.dialect, column_keys=keys))
+    statement, count = _prepared(text)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            connection.exec_driver_sql(f"PREPARE probe AS {statement}")
+            nulls = ", ".join(["NULL"] * count)
+            plan = "\n".join(
+                row[0] for row in connection.exec_driver_sql(f"EXPLAIN EXECUTE probe({nulls})")
+            )
+            connection.rollback()
+    finally:
+        engine.dispose()
+    assert "Seq Scan" not in plan, plan
 
 
 # --- the engine ----------------------------------------------------------------------------

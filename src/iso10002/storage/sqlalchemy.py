@@ -5,20 +5,25 @@ once in :mod:`iso10002.storage.sqlalchemy_schema` and built by the Alembic migra
 in the package (:func:`upgrade`); the store refuses a database whose schema is missing, older
 (unless opened with ``migrate=True``), newer than it knows, or not one iso10002 made.
 
-Every write is one transaction: read the complaint's row, check ``expected_version``, fold
-the new events with the lifecycle, then a compare-and-set ``UPDATE … WHERE version =
-expected`` and the insert of the sealed rows. A writer that lost the race updates no row and
-gets :class:`~iso10002.errors.ConcurrencyConflict`; the unique ``(complaint_id, version)``
-constraint is the backstop, and its violation is reported as the same conflict, never as a
-raw ``IntegrityError``. Receipts with an idempotency key rely on a unique column: the loser
-of a race re-reads and returns the winner's complaint.
+Every write is one transaction. An append starts from the complaint's snapshot and chain
+head at ``expected_version`` (kept from the store's last read or write of it, else read from
+its row), folds the new events with the lifecycle and seals them, and only then writes: a
+compare-and-set ``UPDATE … WHERE version = expected AND head_digest = previous``, the metric
+facts when they changed, and the insert of the sealed rows. A writer that lost the race
+updates no row, writes nothing and gets :class:`~iso10002.errors.ConcurrencyConflict`; the
+unique ``(complaint_id, version)`` constraint is the backstop, and its violation is reported
+as the same conflict, never as a raw ``IntegrityError``. On PostgreSQL an append is a
+single statement, so it costs one round trip to the server (see
+:mod:`iso10002.storage._sqlalchemy_write`). Receipts with an idempotency key rely on a
+unique column: the loser of a race re-reads and returns the winner's complaint.
 
 The event feed's positions come from an identity column. On PostgreSQL a writer takes the
-transaction-level advisory lock :data:`FEED_LOCK` just before inserting its rows and holds it
-to the commit, so positions become visible in increasing order: a feed reader that has seen
-position *p* never later finds a new event at or below *p* (positions may have gaps, from
-rolled-back writes). Writers to different complaints take turns only for that last step;
-readers never wait. SQLite has one writer at a time, which gives the same guarantee.
+transaction-level advisory lock :data:`FEED_LOCK` after it has locked the complaint's row and
+before positions are given to its rows, and holds it to the commit, so positions become
+visible in increasing order: a feed reader that has seen position *p* never later finds a
+new event at or below *p* (positions may have gaps, from rolled-back writes). Writers to
+different complaints take turns only for that last step; readers never wait. SQLite has one
+writer at a time, which gives the same guarantee.
 
 A lost connection, a failing server or a lock that could not be had raises
 :class:`~iso10002.errors.StorageError` after the transaction was rolled back; the engine's
@@ -70,6 +75,7 @@ from iso10002.model import Complaint
 from iso10002.replay import apply, replay
 from iso10002.storage import _sqlalchemy_bulk as bulk
 from iso10002.storage import _sqlalchemy_sql as sql
+from iso10002.storage import _sqlalchemy_write as writes
 from iso10002.storage.common import (
     first_received,
     from_micros,
@@ -94,7 +100,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FEED_LOCK", "SQLAlchemyStore", "engine_for", "upgrade"]
 
-FEED_LOCK = (10002, 1)
+FEED_LOCK = writes.FEED_LOCK
 """The PostgreSQL advisory lock ``pg_advisory_xact_lock(10002, 1)`` event writers take in turn.
 
 A lock of the database, not of a table, so it never waits for ``VACUUM`` (as a table lock
@@ -106,6 +112,7 @@ _PAGE = 500
 # PostgreSQL SQLSTATEs of a transaction that lost to another one: serialization failure
 # (under REPEATABLE READ or SERIALIZABLE) and deadlock.
 _LOST_RACE = ("40001", "40P01")
+_LOCK_FEED = sa.text(f"SELECT pg_advisory_xact_lock({FEED_LOCK[0]}, {FEED_LOCK[1]})")
 
 
 def engine_for(url: str) -> sa.Engine:
@@ -179,6 +186,7 @@ class SQLAlchemyStore:
         self._clock = clock
         self._closed = False
         self._dialect = engine.dialect.name
+        self._recent = writes.RecentHeads()
         # One shared connection (SQLite in memory) serves one call at a time.
         self._serial: AbstractContextManager[object] = (
             threading.RLock() if isinstance(engine.pool, StaticPool) else nullcontext()
@@ -239,6 +247,7 @@ class SQLAlchemyStore:
             return self._after_create_clash(complaint_id, idempotency_key, exc)
         except sa.exc.DBAPIError as exc:
             raise _storage_error(f"creating complaint {complaint_id!r}", exc) from exc
+        self._recent.put(writes.Head(snapshot, rows[-1].digest, _micros(next_due)))
         return snapshot
 
     def create_many(
@@ -322,77 +331,128 @@ class SQLAlchemyStore:
         expected_version: int,
         due: Mapping[str, datetime | None] | None,
     ) -> Complaint:
-        """Append ``new``; ``due`` is ``{"next_due": …}`` for appends, ``None`` for erasure."""
+        """Append ``new``; ``due`` is ``{"next_due": …}`` for appends, ``None`` for erasure.
+
+        The write starts from the head kept from the last read or write of the complaint,
+        else from its row; the snapshot is folded and the events sealed before anything is
+        written; and the write is a compare-and-set on the version and digest it started
+        from (see :mod:`~iso10002.storage._sqlalchemy_write`). When the version is right but
+        the digest was not (a kept head gone stale), the row is read again, once.
+        """
+        erasure = due is None
+        start = self._recent.get(complaint_id, expected_version)
         try:
-            with self._begin() as connection:
-                row = connection.execute(
-                    sa.select(
-                        complaints.c.version,
-                        complaints.c.head_digest,
-                        complaints.c.snapshot,
-                        complaints.c.next_due,
-                    ).where(complaints.c.id == complaint_id)
-                ).one_or_none()
-                if row is None:
-                    raise NotFound(complaint_id)
-                if row.version != expected_version:
-                    raise ConcurrencyConflict(complaint_id, expected_version, row.version)
-                before = snapshot_from_json(row.snapshot)
-                snapshot = apply(before, new)
-                sealed = seal_all(complaint_id, new, row.version, row.head_digest)
-                if due is not None:
-                    due_now = due["next_due"]
-                else:  # erasure changes no deadline
-                    due_now = None if row.next_due is None else from_micros(row.next_due)
-                # Compare-and-set: of two writers that read the same version, one updates
-                # the row and the other updates nothing (PostgreSQL re-checks the WHERE after
-                # waiting for the first writer's commit).
-                changed = connection.execute(
-                    complaints.update()
-                    .where(
-                        complaints.c.id == complaint_id,
-                        complaints.c.version == expected_version,
+            for _ in range(2):
+                with self._writing(erasure) as connection:
+                    if start is None:
+                        start = self._head(connection, complaint_id, expected_version)
+                    snapshot = apply(start.snapshot, new)
+                    sealed = seal_all(complaint_id, new, expected_version, start.digest)
+                    # Erasure changes no deadline.
+                    next_due = start.next_due if due is None else _micros(due["next_due"])
+                    head = writes.Head(snapshot, sealed[-1].digest, next_due)
+                    moved = self._put(
+                        connection, expected_version, start, head, sealed, erasure=erasure
                     )
-                    .values(**_changed(bulk.complaint_values(snapshot, sealed[-1].digest, due_now)))
-                )
-                if changed.rowcount != 1:
-                    actual = self._version_in(connection, complaint_id)
-                    raise ConcurrencyConflict(complaint_id, expected_version, actual)
-                _write_facts(connection, snapshot, before)
-                self._lock_feed(connection)
-                if due is None:  # ISO 10002 4.10: erase every personal part, same transaction
-                    connection.execute(
-                        events.update()
-                        .where(events.c.complaint_id == complaint_id)
-                        .values(personal=None)
-                    )
-                self._insert_events(connection, sealed, lock=False)
+                    if not moved:  # nothing was written
+                        actual = self._version_in(connection, complaint_id)
+                        if actual != expected_version:
+                            raise ConcurrencyConflict(complaint_id, expected_version, actual)
+                if moved:
+                    self._recent.put(head)
+                    return snapshot
+                self._recent.discard(complaint_id)
+                start = None
         except sa.exc.IntegrityError as exc:
+            self._recent.discard(complaint_id)
             self._raise_if_moved(complaint_id, expected_version)
             raise _storage_error(f"writing to complaint {complaint_id!r}", exc) from exc
         except sa.exc.DBAPIError as exc:
+            self._recent.discard(complaint_id)
             if _sqlstate(exc) in _LOST_RACE:
                 self._raise_if_moved(complaint_id, expected_version)
             raise _storage_error(f"writing to complaint {complaint_id!r}", exc) from exc
-        return snapshot
+        # Twice the version was right and the digest not: the row changed behind the
+        # store's back without a new version. Like any changed row: a conflict.
+        raise ConcurrencyConflict(complaint_id, expected_version, expected_version)
 
-    def _insert_events(
-        self, connection: sa.Connection, rows: Sequence[SealedEvent], *, lock: bool = True
-    ) -> None:
-        if lock:
-            self._lock_feed(connection)
+    @contextmanager
+    def _writing(self, erasure: bool) -> Iterator[sa.Connection]:
+        """A connection for one write: a transaction, except for an append on PostgreSQL,
+        which is one statement, run on its own (autocommit: its own transaction)."""
+        if self._dialect == "postgresql" and not erasure:
+            with self._connect() as connection:
+                connection.execution_options(isolation_level="AUTOCOMMIT")
+                yield connection
+        else:
+            with self._begin() as connection:
+                yield connection
+
+    @staticmethod
+    def _head(connection: sa.Connection, complaint_id: str, expected_version: int) -> writes.Head:
+        """The complaint's row as a write starts from it; ``ConcurrencyConflict`` if stale."""
+        row = connection.execute(writes.READ_HEAD, {"key": complaint_id}).one_or_none()
+        if row is None:
+            raise NotFound(complaint_id)
+        if row.version != expected_version:
+            raise ConcurrencyConflict(complaint_id, expected_version, row.version)
+        return writes.Head(snapshot_from_json(row.snapshot), row.head_digest, row.next_due)
+
+    def _put(
+        self,
+        connection: sa.Connection,
+        expected_version: int,
+        start: writes.Head,
+        head: writes.Head,
+        sealed: Sequence[SealedEvent],
+        *,
+        erasure: bool,
+    ) -> bool:
+        """Write ``head`` and ``sealed`` if the row is still at ``start``; whether it was.
+
+        Compare-and-set: of two writers that started from the same head, one updates the
+        row and the other updates nothing (PostgreSQL re-checks the ``WHERE`` after waiting
+        for the first writer's commit), and so writes nothing.
+        """
+        complaint_id = head.snapshot.id
+        params: dict[str, object] = writes.row_values(head.snapshot, head.digest, head.next_due)
+        params.update(key=complaint_id, expected=expected_version, previous=start.digest)
+        facts = metric_facts(head.snapshot)
+        facts_changed = facts != metric_facts(start.snapshot)  # most events change none
+        recorded_at = to_micros(self._clock())
+        if self._dialect == "postgresql" and not erasure:  # one statement (see _writing)
+            params.update(writes.event_values(sealed), recorded_at=recorded_at)
+            if facts_changed:
+                params.update(writes.fact_values(facts))
+            statement = writes.postgres_append(facts=facts_changed, several=len(sealed) > 1)
+            return bool(connection.exec_driver_sql(statement, params).rowcount == len(sealed))
+        if connection.execute(writes.UPDATE_ROW, params).rowcount != 1:
+            return False
+        if facts_changed:
+            _write_facts(connection, facts)
+        self._lock_feed(connection)
+        if erasure:  # ISO 10002 4.10: erase every personal part, same transaction
+            connection.execute(writes.ERASE_PERSONAL, {"key": complaint_id})
+        rows = [
+            dict(zip(bulk.EVENT_COLUMNS, bulk.event_row(row, recorded_at), strict=True))
+            for row in sealed
+        ]
+        connection.execute(writes.INSERT_EVENT, rows if len(rows) > 1 else rows[0])
+        return True
+
+    def _insert_events(self, connection: sa.Connection, rows: Sequence[SealedEvent]) -> None:
+        self._lock_feed(connection)
         now = to_micros(self._clock())
         columns = bulk.EVENT_COLUMNS
         connection.execute(
-            events.insert(),
+            writes.INSERT_EVENT,
             [dict(zip(columns, bulk.event_row(row, now), strict=True)) for row in rows],
         )
 
     def _lock_feed(self, connection: sa.Connection) -> None:
         """Make feed positions visible in the order they were given (see the module doc)."""
         if self._dialect == "postgresql":
-            lock = sa.text("SELECT pg_advisory_xact_lock(:a, :b)")
-            connection.execute(lock, {"a": FEED_LOCK[0], "b": FEED_LOCK[1]})
+            connection.execute(_LOCK_FEED)
 
     def _after_create_clash(
         self, complaint_id: str, idempotency_key: str | None, exc: sa.exc.IntegrityError
@@ -450,12 +510,13 @@ class SQLAlchemyStore:
         """The current snapshot. See :meth:`ComplaintStore.get`."""
         self._check_open()
         with self._reading(f"reading complaint {complaint_id!r}") as connection:
-            text = connection.execute(
-                sa.select(complaints.c.snapshot).where(complaints.c.id == complaint_id)
-            ).scalar_one_or_none()
-        if text is None:
+            row = connection.execute(writes.READ_HEAD, {"key": complaint_id}).one_or_none()
+        if row is None:
             raise NotFound(complaint_id)
-        return snapshot_from_json(text)
+        snapshot = snapshot_from_json(row.snapshot)
+        if snapshot.version == row.version:  # where the next append starts (if it is)
+            self._recent.put(writes.Head(snapshot, row.head_digest, row.next_due))
+        return snapshot
 
     def history(self, complaint_id: str) -> tuple[Event, ...]:
         """Every event, oldest first. See :meth:`ComplaintStore.history`."""
@@ -756,24 +817,20 @@ class _Facts:
             yield snapshot_from_json(text)
 
 
-def _write_facts(connection: sa.Connection, snapshot: Complaint, before: Complaint) -> None:
-    """Rewrite the complaint's metric facts, when the new events changed any of them."""
-    facts = metric_facts(snapshot)
-    if facts == metric_facts(before):
-        return
+def _write_facts(connection: sa.Connection, facts: FactRow) -> None:
+    """Rewrite a complaint's metric facts row (write it again if it was lost)."""
+    complaint_id = facts["complaint_id"]
     updated = connection.execute(
         complaint_facts.update()
-        .where(complaint_facts.c.complaint_id == snapshot.id)
+        .where(complaint_facts.c.complaint_id == complaint_id)
         .values({k: v for k, v in facts.items() if k != "complaint_id"})
     )
     if updated.rowcount == 0:  # a row lost behind the store's back: write it again
         connection.execute(complaint_facts.insert().values(**facts))
 
 
-def _changed(values: dict[str, object]) -> dict[str, object]:
-    """A complaint row's values for an ``UPDATE``: all but the key, which never changes."""
-    del values["id"]
-    return values
+def _micros(at: datetime | None) -> int | None:
+    return None if at is None else to_micros(at)
 
 
 def _due(next_due: datetime | None) -> datetime | None:
