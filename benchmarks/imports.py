@@ -11,7 +11,7 @@ each variant in a fresh subprocess that reports its time and peak resident memor
   20,000 rows/s.
 * **iso10002 import, 1 and 2 workers**: the same with ``workers=1`` and ``workers=2``:
   worker processes map, validate, fold and seal batches while the importing process reads
-  the file and writes what they send back.
+  the file and copies the batches they stage into the store (``INSERT … SELECT``).
 * **csv.reader only**: the parse floor (rows read, nothing done with them).
 * **csv + mapping, no store**: the same reading and mapping to histories, nothing stored.
 * **raw sqlite3 insert of the 18 cells**: ``csv.reader`` and ``executemany`` of the cells

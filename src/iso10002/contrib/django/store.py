@@ -430,15 +430,15 @@ class DjangoStore:
             >>> store.summarize(q1).upheld_rate, store.summarize(q1) == summarize(store.find(), q1)
             (1.0, True)
         """
-        from iso10002.metrics.pushdown import summarize_facts
-        from iso10002.metrics.summary import summarize
+        from iso10002.metrics.pushdown import summarize_facts, summarize_store
 
         with self._database():
             connection = connections[self.using]
-            if connection.vendor not in _PUSHDOWN_VENDORS:
-                return summarize(
-                    self.find(ComplaintQuery(received_until=period.end)),
+            if connection.vendor not in _PUSHDOWN_VENDORS:  # stream the snapshots
+                return summarize_store(
+                    self,
                     period,
+                    pushdown=False,
                     policy=policy,
                     at=at,
                     customers=customers,
