@@ -15,6 +15,8 @@ import multiprocessing
 import os
 import sqlite3
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pytest
 
 from iso10002.clock import ManualClock
 from iso10002.errors import ValidationError
+from iso10002.metrics._import_workers import _submit
 from iso10002.metrics.import_cfpb import sample_rows, write_sample
 from iso10002.metrics.imports import ImportReport, WorkerStopped, import_complaints
 from iso10002.model import Complaint
@@ -159,3 +162,14 @@ def test_a_worker_that_dies_stops_the_import_and_running_it_again_finishes_it(
 def test_workers_must_be_a_non_negative_whole_number(workers: object) -> None:
     with SQLiteStore.memory() as store, pytest.raises(ValidationError, match="workers"):
         import_complaints(store, io.BytesIO(b""), format="csv", workers=workers)  # type: ignore[arg-type]
+
+
+def test_a_batch_sent_after_a_worker_died_stops_the_import_too() -> None:
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 3).result()
+        with pytest.raises(WorkerStopped, match="worker process stopped"):
+            _submit(pool, ([], "unused.sqlite3"))
+    finally:
+        pool.shutdown()

@@ -145,7 +145,7 @@ def prepared_in_workers(
     pending: deque[Future[list[Outcome]] | None] = deque()
     try:
         for batch in batches:
-            pending.append(None if batch is None else pool.submit(_prepare, *batch))
+            pending.append(None if batch is None else _submit(pool, batch))
             if len(pending) > 2 * workers:
                 yield _result(pending.popleft())
         while pending:
@@ -157,6 +157,17 @@ def prepared_in_workers(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _submit(pool: ProcessPoolExecutor, batch: Batch) -> Future[list[Outcome]]:
+    try:
+        return pool.submit(_prepare, *batch)
+    except BrokenProcessPool as exc:  # a worker died before this batch was sent
+        raise _stopped(exc) from exc
+
+
+def _stopped(exc: BrokenProcessPool) -> WorkerStopped:
+    return WorkerStopped(f"an import worker process stopped: {exc}")
+
+
 def _result(
     future: Future[list[Outcome]] | None,
 ) -> list[Outcome] | None:
@@ -165,4 +176,4 @@ def _result(
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        raise WorkerStopped(f"an import worker process stopped: {exc}") from exc
+        raise _stopped(exc) from exc
